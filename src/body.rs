@@ -1,0 +1,265 @@
+//! The body as clerks write it: one paragraph per line, outline labels (`I.`, `1.`, `a)`,
+//! `-`, `+`) and two inline marks (`*nghiêng*`, `**đậm**`).
+//!
+//! The result is data (blocks of styled runs), never markup: whatever else a line
+//! contains (`# $ _ @ < > [ ] \ // = ~` and backticks, a lone `*`) prints literally.
+
+use serde::Serialize;
+
+/// What an outline label makes of a paragraph (ND30 Phụ lục I, II.6đ, table 6b).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockKind {
+    /// `I. MỤC ĐÍCH YÊU CẦU`: a mục, bold.
+    Section,
+    /// `1. Mục đích` (a khoản); bold when it is a title (no closing punctuation).
+    Clause,
+    /// `a) …`: a điểm.
+    Point,
+    /// `- …`
+    Dash,
+    /// `+ …`
+    Plus,
+    /// Any other paragraph.
+    Paragraph,
+}
+
+/// A run of text with one style.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Run {
+    /// The text, printed literally.
+    pub text: String,
+    /// Bold (`**…**`, or a bold block).
+    pub bold: bool,
+    /// Italic (`*…*`).
+    pub italic: bool,
+}
+
+/// One paragraph of the body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Block {
+    /// The outline level its label gives it.
+    pub kind: BlockKind,
+    /// Whether the whole paragraph is set bold (mục; titled khoản).
+    pub strong: bool,
+    /// The text in styled runs.
+    pub runs: Vec<Run>,
+}
+
+impl Block {
+    /// The paragraph's text without styling.
+    pub fn plain(&self) -> String {
+        self.runs.iter().map(|r| r.text.as_str()).collect()
+    }
+}
+
+/// Split clerk-written text into blocks: every non-empty line is a paragraph.
+pub fn parse(text: &str) -> Vec<Block> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(parse_line)
+        .collect()
+}
+
+/// Parse one paragraph.
+pub fn parse_line(line: &str) -> Block {
+    let kind = classify(line);
+    let runs = inline(line);
+    let plain: String = runs.iter().map(|r| r.text.as_str()).collect();
+    let strong = match kind {
+        BlockKind::Section => true,
+        BlockKind::Clause => !plain.trim_end().ends_with(['.', ';', ':', '!', '?', ',']),
+        _ => false,
+    };
+    Block { kind, strong, runs }
+}
+
+fn classify(line: &str) -> BlockKind {
+    let label_then_space = |label_len: usize| {
+        line[label_len..].starts_with(char::is_whitespace) && line.len() > label_len + 1
+    };
+    let roman = line.chars().take_while(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C')).count();
+    if roman > 0 && line[roman..].starts_with('.') && label_then_space(roman + 1) {
+        return BlockKind::Section;
+    }
+    // `1.`, `5.1.`, `2.3.1.`
+    let digits = line.chars().take_while(|c| c.is_ascii_digit() || *c == '.').count();
+    if digits >= 2
+        && line.as_bytes()[0].is_ascii_digit()
+        && line[..digits].ends_with('.')
+        && !line[..digits].contains("..")
+        && label_then_space(digits)
+    {
+        return BlockKind::Clause;
+    }
+    let mut chars = line.chars();
+    if let (Some(c), Some(')')) = (chars.next(), chars.next()) {
+        if (c.is_ascii_lowercase() || c == 'đ') && label_then_space(c.len_utf8() + 1) {
+            return BlockKind::Point;
+        }
+    }
+    if line.starts_with("- ") {
+        return BlockKind::Dash;
+    }
+    if line.starts_with("+ ") {
+        return BlockKind::Plus;
+    }
+    BlockKind::Paragraph
+}
+
+/// Split a line into runs at `**bold**` and `*italic*` marks. A mark only opens when it
+/// is followed by a non-space and closed by a matching mark after a non-space; anything
+/// else is literal text.
+pub fn inline(line: &str) -> Vec<Run> {
+    let mut out = Vec::new();
+    walk(line, false, false, &mut out);
+    out
+}
+
+fn walk(s: &str, bold: bool, italic: bool, out: &mut Vec<Run>) {
+    let mut literal = String::new();
+    let mut i = 0;
+    while i < s.len() {
+        let rest = &s[i..];
+        let marker = if rest.starts_with("**") && !bold {
+            Some("**")
+        } else if rest.starts_with('*') && !rest.starts_with("**") && !italic {
+            Some("*")
+        } else {
+            None
+        };
+        if let Some(marker) = marker {
+            let inner_start = i + marker.len();
+            if let Some(len) = closing(&s[inner_start..], marker) {
+                push(out, std::mem::take(&mut literal), bold, italic);
+                let inner = &s[inner_start..inner_start + len];
+                if marker == "**" {
+                    walk(inner, true, italic, out);
+                } else {
+                    walk(inner, bold, true, out);
+                }
+                i = inner_start + len + marker.len();
+                continue;
+            }
+        }
+        let c = rest.chars().next().unwrap_or(' ');
+        // A failed marker is literal; skip all of it so `**` is not retried as `*`.
+        let step = if marker == Some("**") { 2 } else { c.len_utf8() };
+        literal.push_str(&rest[..step]);
+        i += step;
+    }
+    push(out, literal, bold, italic);
+}
+
+/// Length of the text before the closing `marker`, if the span is a valid one.
+fn closing(after: &str, marker: &str) -> Option<usize> {
+    if after.is_empty() || after.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let bytes = after.as_bytes();
+    let mut j = 1;
+    while j < bytes.len() {
+        if marker == "**" {
+            if after[j..].starts_with("**") && !after[..j].ends_with(char::is_whitespace) {
+                return Some(j);
+            }
+        } else if after[j..].starts_with("**") {
+            j += 2;
+            continue;
+        } else if bytes[j] == b'*' && !after[..j].ends_with(char::is_whitespace) {
+            return Some(j);
+        }
+        j += 1;
+        while j < bytes.len() && !after.is_char_boundary(j) {
+            j += 1;
+        }
+    }
+    None
+}
+
+fn push(out: &mut Vec<Run>, text: String, bold: bool, italic: bool) {
+    if text.is_empty() {
+        return;
+    }
+    if let Some(last) = out.last_mut() {
+        if last.bold == bold && last.italic == italic {
+            last.text.push_str(&text);
+            return;
+        }
+    }
+    out.push(Run { text, bold, italic });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runs(s: &str) -> Vec<(String, bool, bool)> {
+        inline(s).into_iter().map(|r| (r.text, r.bold, r.italic)).collect()
+    }
+
+    #[test]
+    fn outline_labels() {
+        let kinds: Vec<_> = parse(
+            "I. MỤC ĐÍCH YÊU CẦU\n1. Mục đích\n- Đẩy mạnh\n+ Niêm yết\na) Điểm a\nđ) Điểm đ\n5.1. Nhiệm vụ\nTrên đây là.\n\n",
+        )
+        .into_iter()
+        .map(|b| (b.kind, b.strong))
+        .collect();
+        use BlockKind::*;
+        assert_eq!(
+            kinds,
+            [
+                (Section, true),
+                (Clause, true),
+                (Dash, false),
+                (Plus, false),
+                (Point, false),
+                (Point, false),
+                (Clause, true),
+                (Paragraph, false)
+            ]
+        );
+    }
+
+    #[test]
+    fn clause_with_sentence_is_not_bold() {
+        assert!(!parse_line("1. Các cơ quan báo cáo đúng hạn.").strong);
+        assert!(parse_line("3. Văn phòng HĐND&UBND huyện").strong);
+    }
+
+    #[test]
+    fn not_labels() {
+        for line in ["IV.5 triệu", "1.250 người", "I.", "-5 độ", "ab) x", "2022. năm"] {
+            assert_eq!(parse_line(line).kind, BlockKind::Paragraph, "{line}");
+        }
+    }
+
+    #[test]
+    fn inline_marks() {
+        assert_eq!(
+            runs("a *nghiêng* b **đậm** c"),
+            [
+                ("a ".into(), false, false),
+                ("nghiêng".into(), false, true),
+                (" b ".into(), false, false),
+                ("đậm".into(), true, false),
+                (" c".into(), false, false)
+            ]
+        );
+        assert_eq!(
+            runs("**đậm *cả nghiêng***"),
+            [("đậm ".into(), true, false), ("cả nghiêng".into(), true, true)]
+        );
+    }
+
+    #[test]
+    fn stray_marks_are_literal() {
+        for s in ["2 * 3 = 6", "a ** b", "*mở mà không đóng", "** **", "*", "**", "x* y*", "`#$_@<>[]\\//=~+-`"] {
+            let got: String = inline(s).iter().map(|r| r.text.as_str()).collect();
+            assert_eq!(got, s);
+            assert!(inline(s).iter().all(|r| !r.bold && !r.italic), "{s}");
+        }
+    }
+}

@@ -1,0 +1,512 @@
+//! Stage 1: load and validate. JSON input (and the body `.txt` beside it) becomes a typed
+//! [`Document`], or a list of problems that each name the file, the JSON path and what
+//! was expected.
+//!
+//! This is the only stage that reads input files. Paths in the data (`body_file`) may
+//! only point inside the input's own directory.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::body;
+use crate::doctype::{self, DocType};
+use crate::model::{Authority, Document, IssueDate, Issuer, Signer};
+use crate::vn;
+
+/// Largest input file read (JSON or body text): far above any real document.
+pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// One thing wrong with an input, located by a JSON pointer (RFC 6901, `""` = whole file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where: `/signer/name`.
+    pub pointer: String,
+    /// What is wrong and what was expected, in Vietnamese.
+    pub message: String,
+}
+
+/// An input that cannot be used, with every problem found in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    /// The input file as the user named it.
+    pub file: PathBuf,
+    /// The problems, in document order.
+    pub problems: Vec<Problem>,
+}
+
+impl InputError {
+    fn one(file: &Path, pointer: &str, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_path_buf(),
+            problems: vec![Problem { pointer: pointer.into(), message: message.into() }],
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            let pointer = if p.pointer.is_empty() { String::new() } else { format!("{}: ", p.pointer) };
+            write!(f, "{}: {pointer}{}", self.file.display(), p.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InputError {}
+
+// ---------------------------------------------------------------------------------------
+// The input format. Field names are the JSON keys; see README "Định dạng dữ liệu" and
+// schema/document.schema.json (kept in sync by tests/schema.rs).
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDocument {
+    #[serde(rename = "$schema")]
+    _schema: Option<String>,
+    #[serde(rename = "type")]
+    doc_type: String,
+    issuer: RawIssuer,
+    place: String,
+    date: String,
+    #[serde(default)]
+    so: Option<u32>,
+    #[serde(default)]
+    ky_hieu: Option<String>,
+    trich_yeu: String,
+    #[serde(default)]
+    can_cu: Vec<String>,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
+    body_file: Option<String>,
+    noi_nhan: Vec<String>,
+    #[serde(default)]
+    luu: Option<String>,
+    signer: RawSigner,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIssuer {
+    #[serde(default)]
+    parent: Option<String>,
+    name: String,
+    abbreviation: String,
+    #[serde(default)]
+    full_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSigner {
+    #[serde(default)]
+    authority: Option<String>,
+    #[serde(default)]
+    on_behalf_of: Option<String>,
+    title: String,
+    name: String,
+}
+
+/// Read and validate one document file.
+///
+/// # Errors
+/// [`InputError`] when the file cannot be read, is not JSON, does not have the expected
+/// shape, or has values ND30 does not allow (an impossible date, an unknown type …).
+pub fn load(path: &Path) -> Result<Document, InputError> {
+    let text = read_text(path, path, "")?;
+    parse(path, &text)
+}
+
+/// Validate a document given as JSON text; `path` names it in errors and anchors
+/// `body_file`.
+///
+/// # Errors
+/// As [`load`].
+pub fn parse(path: &Path, json: &str) -> Result<Document, InputError> {
+    let de = &mut serde_json::Deserializer::from_str(json);
+    let raw: RawDocument = serde_path_to_error::deserialize(de).map_err(|e| serde_problem(path, e))?;
+    Validator { file: path, problems: Vec::new() }.document(raw)
+}
+
+/// Read a UTF-8 text file of bounded size. `shown` is the name used in messages.
+fn read_text(path: &Path, shown: &Path, pointer: &str) -> Result<String, InputError> {
+    let fail = |msg: String| InputError::one(shown, pointer, msg);
+    let meta = std::fs::metadata(path).map_err(|e| fail(format!("không đọc được tệp ({})", io_reason(&e))))?;
+    if meta.is_dir() {
+        return Err(fail("là thư mục, cần một tệp".into()));
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(fail(format!("tệp quá lớn ({} byte; tối đa {MAX_INPUT_BYTES})", meta.len())));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(format!("không đọc được tệp ({})", io_reason(&e))))?;
+    let text = String::from_utf8(bytes).map_err(|_| fail("tệp không phải văn bản UTF-8 (Unicode); hãy lưu lại với bảng mã UTF-8".into()))?;
+    Ok(text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text))
+}
+
+/// A short Vietnamese reason for an I/O error.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "không tìm thấy tệp".into(),
+        PermissionDenied => "không có quyền đọc".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Turn a serde error into a located problem with a Vietnamese message.
+fn serde_problem(file: &Path, e: serde_path_to_error::Error<serde_json::Error>) -> InputError {
+    let inner = e.inner();
+    let mut pointer = pointer_of(e.path());
+    let msg = inner.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    let message = match inner.classify() {
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+            pointer.clear();
+            format!("JSON không hợp lệ ở dòng {}, cột {}: {}", inner.line(), inner.column(), translate_syntax(&msg))
+        }
+        serde_json::error::Category::Io => format!("không đọc được ({msg})"),
+        serde_json::error::Category::Data => {
+            if let Some(field) = between(&msg, "missing field `", "`") {
+                pointer = format!("{}/{field}", pointer.trim_end_matches('/'));
+                "thiếu trường bắt buộc".to_string()
+            } else if let Some(field) = between(&msg, "unknown field `", "`") {
+                let expected = msg.split("expected ").nth(1).unwrap_or("").replace('`', "\"");
+                format!("trường \"{field}\" không có trong định dạng (các trường hợp lệ: {expected})")
+            } else if let Some(rest) = msg.strip_prefix("invalid type: ").or_else(|| msg.strip_prefix("invalid value: ")) {
+                let (got, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
+                format!("sai kiểu dữ liệu: cần {}, nhận được {}", translate_expected(expected), translate_got(got))
+            } else {
+                msg
+            }
+        }
+    };
+    InputError::one(file, &pointer, message)
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let rest = &s[s.find(start)? + start.len()..];
+    Some(&rest[..rest.find(end)?])
+}
+
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => out.push_str(&format!("/{index}")),
+            Segment::Map { key } => out.push_str(&format!("/{}", key.replace('~', "~0").replace('/', "~1"))),
+            Segment::Enum { variant } => out.push_str(&format!("/{variant}")),
+            Segment::Unknown => out.push_str("/?"),
+        }
+    }
+    out
+}
+
+fn translate_expected(expected: &str) -> String {
+    let e = expected.trim();
+    if e.starts_with("u32") || e.starts_with("u8") || e.starts_with("u64") {
+        "số nguyên dương".into()
+    } else if e == "a string" {
+        "chuỗi văn bản (trong dấu \")".into()
+    } else if e == "a sequence" {
+        "danh sách (mảng JSON [...])".into()
+    } else if e.starts_with("struct ") || e == "a map" {
+        "đối tượng JSON ({...})".into()
+    } else {
+        e.to_string()
+    }
+}
+
+fn translate_got(got: &str) -> String {
+    let g = got.trim();
+    let value = |prefix: &str| g.strip_prefix(prefix).map(|v| v.trim_matches('`').to_string());
+    if let Some(v) = value("string ") {
+        format!("chuỗi {v}")
+    } else if let Some(v) = value("integer ") {
+        format!("số {v}")
+    } else if let Some(v) = value("floating point ") {
+        format!("số thực {v}")
+    } else if let Some(v) = value("boolean ") {
+        format!("giá trị logic {v}")
+    } else if g == "null" {
+        "null".into()
+    } else if g == "sequence" {
+        "danh sách".into()
+    } else if g == "map" {
+        "đối tượng".into()
+    } else {
+        g.to_string()
+    }
+}
+
+fn translate_syntax(msg: &str) -> String {
+    match msg {
+        "EOF while parsing an object" | "EOF while parsing a list" | "EOF while parsing a value" | "EOF while parsing a string" => {
+            "tệp kết thúc giữa chừng (thiếu dấu đóng } ] hoặc \")".into()
+        }
+        "trailing comma" => "thừa dấu phẩy trước dấu đóng".into(),
+        "key must be a string" => "tên trường phải nằm trong dấu \"".into(),
+        m if m.starts_with("expected `,` or `}`") => "thiếu dấu phẩy hoặc dấu } ".trim().into(),
+        m if m.starts_with("expected `,` or `]`") => "thiếu dấu phẩy hoặc dấu ]".into(),
+        m if m.starts_with("control character") => "có ký tự điều khiển trong chuỗi (xuống dòng phải viết \\n)".into(),
+        m => m.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+
+struct Validator<'a> {
+    file: &'a Path,
+    problems: Vec<Problem>,
+}
+
+impl Validator<'_> {
+    fn problem(&mut self, pointer: &str, message: impl Into<String>) {
+        self.problems.push(Problem { pointer: pointer.into(), message: message.into() });
+    }
+
+    /// NFC-normalise, refuse control characters, trim. `multiline` keeps line breaks.
+    fn text(&mut self, pointer: &str, s: &str, multiline: bool) -> String {
+        let s: String = s.nfc().collect::<String>().replace("\r\n", "\n").replace('\t', " ");
+        if let Some(c) = s.chars().find(|c| c.is_control() && !(multiline && *c == '\n')) {
+            self.problem(pointer, format!("có ký tự điều khiển không in được (U+{:04X})", c as u32));
+        }
+        s.trim().to_string()
+    }
+
+    fn required(&mut self, pointer: &str, s: &str, multiline: bool) -> String {
+        let t = self.text(pointer, s, multiline);
+        if t.is_empty() {
+            self.problem(pointer, "không được để trống");
+        }
+        t
+    }
+
+    fn lines(&mut self, pointer: &str, s: &str) -> Vec<String> {
+        self.required(pointer, s, true).lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+    }
+
+    fn document(mut self, raw: RawDocument) -> Result<Document, InputError> {
+        let doc_type = self.doc_type(&raw.doc_type);
+        let issuer = Issuer {
+            parent: match &raw.issuer.parent {
+                Some(p) => self.lines("/issuer/parent", p).iter().map(|l| vn::upper(l)).collect(),
+                None => Vec::new(),
+            },
+            name: self.lines("/issuer/name", &raw.issuer.name).iter().map(|l| vn::upper(l)).collect(),
+            abbreviation: self.required("/issuer/abbreviation", &raw.issuer.abbreviation, false),
+            full_name: raw.issuer.full_name.as_deref().map(|s| self.required("/issuer/full_name", s, false)),
+        };
+        if issuer.abbreviation.contains(|c: char| c.is_whitespace() || c == '/') {
+            self.problem("/issuer/abbreviation", format!("chữ viết tắt không được có dấu cách hay dấu /: \"{}\"", issuer.abbreviation));
+        }
+        let place = self.required("/place", &raw.place, false);
+        let date = self.date(&raw.date);
+        if raw.so == Some(0) {
+            self.problem("/so", "số văn bản bắt đầu từ 1 (bỏ trường \"so\" nếu chưa cấp số)");
+        }
+        let ky_hieu = match (&raw.ky_hieu, doc_type) {
+            (Some(k), _) => self.ky_hieu(k),
+            (None, Some(t)) => match t.abbreviation {
+                Some(a) => format!("{a}-{}", issuer.abbreviation),
+                None => {
+                    self.problem("/ky_hieu", format!("loại \"{}\" không có chữ viết tắt: cần ghi rõ ký hiệu", t.name));
+                    String::new()
+                }
+            },
+            (None, None) => String::new(),
+        };
+        let trich_yeu = self.lines("/trich_yeu", &raw.trich_yeu);
+        let can_cu = raw
+            .can_cu
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let t = self.required(&format!("/can_cu/{i}"), c, false);
+                t.trim_end_matches([';', '.', ',']).trim_end().to_string()
+            })
+            .collect();
+        let body = self.body(&raw);
+        let mut noi_nhan: Vec<String> = Vec::new();
+        for (i, item) in raw.noi_nhan.iter().enumerate() {
+            let t = self.required(&format!("/noi_nhan/{i}"), item, false);
+            let t = t.trim_start_matches(['-', '–', '+', ' ']).trim_end_matches([';', '.', ',', ' ']).to_string();
+            noi_nhan.push(t);
+        }
+        let mut luu = match &raw.luu {
+            Some(l) => self.required("/luu", l, false).trim_end_matches(['.', ';']).to_string(),
+            None => String::new(),
+        };
+        // "Lưu: VT" written as the last nơi nhận item is taken as the lưu line.
+        if let Some(last) = noi_nhan.last() {
+            if let Some(rest) = last.strip_prefix("Lưu:").or_else(|| last.strip_prefix("Lưu :")) {
+                if luu.is_empty() {
+                    luu = rest.trim().to_string();
+                    noi_nhan.pop();
+                } else {
+                    self.problem(&format!("/noi_nhan/{}", raw.noi_nhan.len() - 1), "đã có trường \"luu\": bỏ dòng \"Lưu:\" khỏi nơi nhận");
+                }
+            }
+        }
+        if luu.is_empty() {
+            luu = "VT".into();
+        }
+        if noi_nhan.is_empty() {
+            self.problem("/noi_nhan", "cần ít nhất một nơi nhận (dòng \"Lưu: VT\" do công cụ tự thêm)");
+        }
+        let signer = self.signer(&raw.signer);
+
+        if !self.problems.is_empty() {
+            return Err(InputError { file: self.file.to_path_buf(), problems: self.problems });
+        }
+        let Some(doc_type) = doc_type else { unreachable!("a missing type is a problem above") };
+        let Some(date) = date else { unreachable!("a bad date is a problem above") };
+        Ok(Document {
+            doc_type,
+            issuer,
+            so: raw.so,
+            ky_hieu,
+            place,
+            date,
+            trich_yeu,
+            can_cu,
+            body,
+            noi_nhan,
+            luu,
+            signer,
+        })
+    }
+
+    fn doc_type(&mut self, key: &str) -> Option<&'static DocType> {
+        match doctype::lookup(key) {
+            Some(t) if t.is_supported() => Some(t),
+            Some(t) => {
+                let supported: Vec<_> = doctype::ALL.iter().filter(|t| t.is_supported()).map(|t| t.slug).collect();
+                self.problem("/type", format!("loại \"{}\" chưa được hỗ trợ (hiện có: {})", t.name, supported.join(", ")));
+                None
+            }
+            None => {
+                self.problem(
+                    "/type",
+                    format!("loại văn bản \"{key}\" không có trong Nghị định 30 (ví dụ hợp lệ: \"ke_hoach\", \"Kế hoạch\" hoặc \"KH\"; xem `vanban types`)"),
+                );
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, s: &str) -> Option<IssueDate> {
+        const EXPECTED: &str = "cần ngày dạng YYYY-MM-DD, ví dụ \"2022-01-28\", hoặc YYYY-MM khi chưa có ngày ký";
+        let parts: Vec<&str> = s.trim().split('-').collect();
+        let num = |p: &str, len: usize| (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u32>().ok()).flatten();
+        let parsed = match parts.as_slice() {
+            [y, m] => num(y, 4).zip(num(m, 2)).map(|(y, m)| (y, m, None)),
+            [y, m, d] => num(y, 4).zip(num(m, 2)).zip(num(d, 2)).map(|((y, m), d)| (y, m, Some(d))),
+            _ => None,
+        };
+        let Some((year, month, day)) = parsed else {
+            self.problem("/date", format!("\"{s}\" không phải là ngày ({EXPECTED})"));
+            return None;
+        };
+        let (year, month) = (year as i32, month as u8);
+        let valid = match day {
+            Some(d) => vn::is_valid_date(year, month, d as u8),
+            None => (1..=12).contains(&month),
+        };
+        if !valid || !(1945..=9999).contains(&year) {
+            self.problem("/date", format!("ngày không có thật: \"{s}\" ({EXPECTED})"));
+            return None;
+        }
+        Some(IssueDate { year, month, day: day.map(|d| d as u8) })
+    }
+
+    fn ky_hieu(&mut self, k: &str) -> String {
+        let k = self.required("/ky_hieu", k, false);
+        let ok = k.split('-').count() >= 2
+            && k.split('-').all(|g| !g.is_empty() && g.chars().all(|c| c.is_alphanumeric() || c == '&'));
+        if !ok {
+            self.problem("/ky_hieu", format!("ký hiệu \"{k}\" sai dạng: cần các nhóm chữ nối bằng dấu -, không có dấu cách, ví dụ \"KH-UBND\""));
+        }
+        k
+    }
+
+    fn body(&mut self, raw: &RawDocument) -> Vec<body::Block> {
+        let text = match (&raw.body, &raw.body_file) {
+            (Some(_), Some(_)) => {
+                self.problem("/body_file", "chỉ dùng một trong hai: \"body\" (nội dung viết trực tiếp) hoặc \"body_file\" (tệp .txt)");
+                return Vec::new();
+            }
+            (Some(b), None) => b.clone(),
+            (None, Some(f)) => match self.body_file(f) {
+                Some(t) => t,
+                None => return Vec::new(),
+            },
+            (None, None) => {
+                self.problem("/body", "thiếu nội dung: cần \"body\" hoặc \"body_file\"");
+                return Vec::new();
+            }
+        };
+        let pointer = if raw.body.is_some() { "/body" } else { "/body_file" };
+        let text = self.required(pointer, &text, true);
+        body::parse(&text)
+    }
+
+    /// Read `body_file`, which must lie inside the directory of the JSON file.
+    fn body_file(&mut self, f: &str) -> Option<String> {
+        let dir = self.file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let candidate = dir.join(f);
+        let inside = match (dir.canonicalize(), candidate.canonicalize()) {
+            (Ok(d), Ok(c)) => c.starts_with(&d),
+            (_, Err(e)) => {
+                self.problem("/body_file", format!("không đọc được tệp \"{f}\" ({})", io_reason(&e)));
+                return None;
+            }
+            (Err(e), _) => {
+                self.problem("/body_file", format!("không đọc được thư mục của tệp dữ liệu ({})", io_reason(&e)));
+                return None;
+            }
+        };
+        if !inside || Path::new(f).is_absolute() {
+            self.problem("/body_file", format!("tệp \"{f}\" nằm ngoài thư mục của tệp dữ liệu; chỉ được dùng tệp trong cùng thư mục"));
+            return None;
+        }
+        match read_text(&candidate, self.file, "/body_file") {
+            Ok(t) => Some(t),
+            Err(e) => {
+                for p in e.problems {
+                    self.problem(&p.pointer, format!("\"{f}\": {}", p.message));
+                }
+                None
+            }
+        }
+    }
+
+    fn signer(&mut self, raw: &RawSigner) -> Signer {
+        let authority = raw.authority.as_deref().filter(|a| !a.trim().is_empty()).and_then(|a| {
+            let parsed = Authority::parse(a);
+            if parsed.is_none() {
+                self.problem("/signer/authority", format!("thẩm quyền ký \"{a}\" không hợp lệ (cần một trong: TM, KT, TL, TUQ, Q)"));
+            }
+            parsed
+        });
+        let on_behalf_of = raw.on_behalf_of.as_deref().map(|s| vn::upper(&self.required("/signer/on_behalf_of", s, false)));
+        if let Some(a) = authority {
+            if a.needs_on_behalf_of() && on_behalf_of.is_none() {
+                self.problem(
+                    "/signer/on_behalf_of",
+                    format!("thẩm quyền {} cần ghi rõ thay mặt/ký thay cho ai (ví dụ \"ỦY BAN NHÂN DÂN\" hoặc \"CHỦ TỊCH\")", a.prefix()),
+                );
+            }
+        }
+        let title = vn::upper(&self.required("/signer/title", &raw.title, false));
+        let name = self.required("/signer/name", &raw.name, false);
+        Signer { authority, on_behalf_of, title, name }
+    }
+}

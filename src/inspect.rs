@@ -1,0 +1,233 @@
+//! Read a laid-out document back as positioned text and rules, in millimetres from the
+//! top-left corner of each page.
+//!
+//! Tests use it to check geometry against ND30 (sizes, margins, positions); the future
+//! `check` command will use the same view on rendered documents.
+
+use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
+use typst::text::{FontStyle, FontWeight};
+use typst::visualize::Geometry;
+use typst_layout::PagedDocument;
+
+/// Millimetres in a typst length.
+pub fn mm(abs: Abs) -> f64 {
+    abs.to_mm()
+}
+
+/// A run of text with one font, as placed on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextRun {
+    /// 0-based page index.
+    pub page: usize,
+    /// Left edge of the run (mm).
+    pub x: f64,
+    /// Baseline (mm from the top).
+    pub y: f64,
+    /// Advance width (mm).
+    pub width: f64,
+    /// Font size (pt).
+    pub size: f64,
+    /// Bold (weight ≥ 600).
+    pub bold: bool,
+    /// Italic or oblique.
+    pub italic: bool,
+    /// Font family.
+    pub family: String,
+    /// The text.
+    pub text: String,
+    /// Ink bounds of the glyphs (left, top, right, bottom) in mm: where something is
+    /// actually printed, including diacritics and italic overhangs.
+    pub ink: (f64, f64, f64, f64),
+}
+
+/// A horizontal rule (a stroked line or a thin filled rectangle).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    /// 0-based page index.
+    pub page: usize,
+    /// Left end (mm).
+    pub x: f64,
+    /// Vertical position (mm from the top).
+    pub y: f64,
+    /// Length (mm).
+    pub length: f64,
+}
+
+/// One printed line: runs sharing a baseline, left to right.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// 0-based page index.
+    pub page: usize,
+    /// Left edge (mm).
+    pub x0: f64,
+    /// Right edge (mm).
+    pub x1: f64,
+    /// Baseline (mm).
+    pub y: f64,
+    /// The runs.
+    pub runs: Vec<TextRun>,
+}
+
+impl Line {
+    /// The line's text (runs joined; a gap wider than 0.8 mm counts as a space).
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        let mut end = f64::NEG_INFINITY;
+        for r in &self.runs {
+            if !out.is_empty() && r.x - end > 0.8 && !out.ends_with(' ') {
+                out.push(' ');
+            }
+            out.push_str(&r.text);
+            end = r.x + r.width;
+        }
+        out.trim().to_string()
+    }
+
+    /// Horizontal centre (mm).
+    pub fn centre(&self) -> f64 {
+        (self.x0 + self.x1) / 2.0
+    }
+
+    /// Size of the first run (pt).
+    pub fn size(&self) -> f64 {
+        self.runs.first().map_or(0.0, |r| r.size)
+    }
+
+    /// Are all runs bold?
+    pub fn bold(&self) -> bool {
+        self.runs.iter().all(|r| r.bold)
+    }
+
+    /// Are all runs italic?
+    pub fn italic(&self) -> bool {
+        self.runs.iter().all(|r| r.italic)
+    }
+}
+
+/// Everything placed on the pages of a document.
+#[derive(Debug, Clone, Default)]
+pub struct Inspection {
+    /// Page sizes (width, height) in mm.
+    pub pages: Vec<(f64, f64)>,
+    /// All text runs, in layout order.
+    pub runs: Vec<TextRun>,
+    /// All horizontal rules.
+    pub rules: Vec<Rule>,
+}
+
+impl Inspection {
+    /// Walk a laid-out document.
+    pub fn new(doc: &PagedDocument) -> Self {
+        let mut out = Self::default();
+        for (i, page) in doc.pages().iter().enumerate() {
+            out.pages.push((mm(page.frame.width()), mm(page.frame.height())));
+            walk(&page.frame, Transform::identity(), i, &mut out);
+        }
+        out
+    }
+
+    /// The printed lines of one page, top to bottom, left to right. Runs within 0.6 mm of
+    /// the same baseline and closer than 3 mm horizontally form one line.
+    pub fn lines(&self, page: usize) -> Vec<Line> {
+        let mut runs: Vec<&TextRun> = self.runs.iter().filter(|r| r.page == page && !r.text.trim().is_empty()).collect();
+        runs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+        let mut lines: Vec<Line> = Vec::new();
+        for r in runs {
+            let joined = lines.iter_mut().rev().take(4).find(|l| (l.y - r.y).abs() < 0.6 && r.x - l.x1 < 3.0 && r.x >= l.x0 - 0.1);
+            match joined {
+                Some(l) => {
+                    l.x1 = l.x1.max(r.x + r.width);
+                    l.runs.push(r.clone());
+                }
+                None => lines.push(Line { page, x0: r.x, x1: r.x + r.width, y: r.y, runs: vec![r.clone()] }),
+            }
+        }
+        lines.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x0.total_cmp(&b.x0)));
+        lines
+    }
+
+    /// All lines of all pages.
+    pub fn all_lines(&self) -> Vec<Line> {
+        (0..self.pages.len()).flat_map(|p| self.lines(p)).collect()
+    }
+
+    /// The first line whose text equals `text`.
+    pub fn line(&self, text: &str) -> Option<Line> {
+        self.all_lines().into_iter().find(|l| l.text() == text)
+    }
+
+    /// The first line whose text starts with `prefix`.
+    pub fn line_starting(&self, prefix: &str) -> Option<Line> {
+        self.all_lines().into_iter().find(|l| l.text().starts_with(prefix))
+    }
+
+    /// The whole text in reading order, one printed line per line.
+    pub fn text(&self) -> String {
+        self.all_lines().iter().map(Line::text).collect::<Vec<_>>().join("\n")
+    }
+}
+
+fn walk(frame: &Frame, ts: Transform, page: usize, out: &mut Inspection) {
+    for (pos, item) in frame.items() {
+        let at = pos.transform(ts);
+        match item {
+            FrameItem::Group(group) => {
+                let inner = ts.pre_concat(Transform::translate(pos.x, pos.y)).pre_concat(group.transform);
+                walk(&group.frame, inner, page, out);
+            }
+            FrameItem::Text(text) => {
+                let info = text.font.font().info();
+                let ink = ink_bounds(text, at);
+                out.runs.push(TextRun {
+                    page,
+                    x: mm(at.x),
+                    y: mm(at.y),
+                    width: mm(text.width()),
+                    size: text.size.to_pt(),
+                    bold: info.variant.weight >= FontWeight::SEMIBOLD,
+                    italic: info.variant.style != FontStyle::Normal,
+                    family: info.family.clone(),
+                    text: text.text.to_string(),
+                    ink,
+                });
+            }
+            FrameItem::Shape(shape, _) => {
+                let (length, thin) = match &shape.geometry {
+                    Geometry::Line(to) if to.y.approx_eq(Abs::zero()) => (to.x, true),
+                    Geometry::Rect(size) => (size.x, size.y.to_pt() <= 1.0),
+                    _ => (Abs::zero(), false),
+                };
+                if thin && length > Abs::zero() {
+                    let end = Point::new(pos.x + length, pos.y).transform(ts);
+                    out.rules.push(Rule { page, x: mm(at.x), y: mm(at.y), length: mm(end.x - at.x) });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Exact ink box of a text item from the glyph outlines' bounding boxes.
+fn ink_bounds(text: &typst::text::TextItem, at: Point) -> (f64, f64, f64, f64) {
+    let ttf = text.font.ttf();
+    let upem = text.font.units_per_em();
+    let scale = |units: f64| text.size * (units / upem);
+    let (mut l, mut t, mut r, mut b) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+    let mut x = at.x;
+    for g in &text.glyphs {
+        if let Some(bb) = ttf.glyph_bounding_box(ttf_parser::GlyphId(g.id)) {
+            let gx = x + g.x_offset.at(text.size);
+            let gy = at.y - g.y_offset.at(text.size);
+            l = l.min(mm(gx + scale(f64::from(bb.x_min))));
+            r = r.max(mm(gx + scale(f64::from(bb.x_max))));
+            t = t.min(mm(gy - scale(f64::from(bb.y_max))));
+            b = b.max(mm(gy - scale(f64::from(bb.y_min))));
+        }
+        x += g.x_advance.at(text.size);
+    }
+    if l.is_infinite() {
+        let p = (mm(at.x), mm(at.y));
+        return (p.0, p.1, p.0, p.1);
+    }
+    (l, t, r, b)
+}

@@ -1,0 +1,396 @@
+//! Stage 3: lay out. A typst [`World`] built once per run (fonts, library, templates) and
+//! reused for every document; each document is served to the template as the virtual
+//! file `/data.json`, so user text reaches typst only as data, never as markup.
+//!
+//! The World reads no file at compile time: templates (embedded, or overridden from
+//! `--templates DIR`, read up front) and fonts are in memory. A template therefore cannot
+//! read anything outside its directory, and nothing here touches the network.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_layout::PagedDocument;
+
+use crate::body::Block;
+use crate::model::{Document, IssueDate};
+
+/// The templates compiled into the binary: (virtual path, text).
+pub const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
+    ("/main.typ", include_str!("../templates/main.typ")),
+    ("/vanban.typ", include_str!("../templates/vanban.typ")),
+];
+
+/// The fonts compiled into the binary (Liberation Serif, SIL OFL 1.1, metric-compatible
+/// with Times New Roman, full Vietnamese coverage).
+pub const EMBEDDED_FONTS: &[&[u8]] = &[
+    include_bytes!("../fonts/LiberationSerif-Regular.ttf"),
+    include_bytes!("../fonts/LiberationSerif-Bold.ttf"),
+    include_bytes!("../fonts/LiberationSerif-Italic.ttf"),
+    include_bytes!("../fonts/LiberationSerif-BoldItalic.ttf"),
+];
+
+/// The family ND30 asks for; used whenever a font directory provides it.
+pub const PREFERRED_FAMILY: &str = "Times New Roman";
+/// The embedded stand-in.
+pub const FALLBACK_FAMILY: &str = "Liberation Serif";
+
+/// Largest template file read from an override directory.
+const MAX_TEMPLATE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// How the engine is set up.
+#[derive(Debug, Clone, Default)]
+pub struct EngineOptions {
+    /// Directory whose files replace the embedded templates of the same name.
+    pub templates: Option<PathBuf>,
+    /// Extra font files or directories (searched recursively for .ttf/.otf/.ttc).
+    pub font_paths: Vec<PathBuf>,
+}
+
+/// Errors that prevent the engine from being built (the run cannot start).
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The template directory cannot be read.
+    #[error("không đọc được thư mục mẫu {}: {reason}", path.display())]
+    Templates {
+        /// The directory or file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// A font path cannot be read.
+    #[error("không đọc được phông chữ {}: {reason}", path.display())]
+    Fonts {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// A template error: the layout failed. Messages name the template file, line and column.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("lỗi dàn trang:\n{}", .diagnostics.join("\n"))]
+pub struct LayoutError {
+    /// One line per diagnostic: `main.typ:12:5: message`.
+    pub diagnostics: Vec<String>,
+}
+
+/// A font known to the engine, for `vanban fonts`.
+#[derive(Debug, Clone)]
+pub struct FontEntry {
+    /// Family name.
+    pub family: String,
+    /// Variant description (`weight 700, Italic`).
+    pub variant: String,
+    /// Where it came from (`embedded` or a file).
+    pub source: String,
+}
+
+/// The reusable part of the typst world: library, fonts, templates.
+pub struct Engine {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    font_sources: Vec<String>,
+    sources: HashMap<FileId, Source>,
+    files: HashMap<FileId, Bytes>,
+    main: FileId,
+    data: FileId,
+    family: String,
+}
+
+fn file_id(path: &str) -> FileId {
+    // Paths here are fixed strings or relative paths we built from a directory walk.
+    let vpath = VirtualPath::new(path).unwrap_or_else(|_| VirtualPath::new("/invalid").expect("static path"));
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+impl Engine {
+    /// Build the engine: load fonts and templates once.
+    ///
+    /// # Errors
+    /// [`EngineError`] when a template directory or font path cannot be read.
+    pub fn new(options: &EngineOptions) -> Result<Self, EngineError> {
+        let mut fonts = Vec::new();
+        let mut font_sources = Vec::new();
+        for data in EMBEDDED_FONTS {
+            for font in Font::iter(Bytes::new(*data)) {
+                fonts.push(font);
+                font_sources.push("embedded".to_string());
+            }
+        }
+        for path in &options.font_paths {
+            let mut files = Vec::new();
+            collect_files(path, &mut files).map_err(|e| EngineError::Fonts { path: path.clone(), reason: crate::data::io_reason(&e) })?;
+            for file in files {
+                let ext = file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+                if !matches!(ext.as_deref(), Some("ttf" | "otf" | "ttc" | "otc")) {
+                    continue;
+                }
+                let data = std::fs::read(&file).map_err(|e| EngineError::Fonts { path: file.clone(), reason: crate::data::io_reason(&e) })?;
+                for font in Font::iter(Bytes::new(data)) {
+                    fonts.push(font);
+                    font_sources.push(file.display().to_string());
+                }
+            }
+        }
+        let book = FontBook::from_fonts(&fonts);
+        let family = if book.contains_family(&PREFERRED_FAMILY.to_lowercase()) { PREFERRED_FAMILY } else { FALLBACK_FAMILY };
+
+        let mut texts: Vec<(String, Vec<u8>)> =
+            EMBEDDED_TEMPLATES.iter().map(|(p, t)| (p.to_string(), t.as_bytes().to_vec())).collect();
+        if let Some(dir) = &options.templates {
+            let fail = |path: &Path, e: &std::io::Error| EngineError::Templates { path: path.to_path_buf(), reason: crate::data::io_reason(e) };
+            let mut files = Vec::new();
+            collect_files(dir, &mut files).map_err(|e| fail(dir, &e))?;
+            for file in files {
+                let meta = std::fs::metadata(&file).map_err(|e| fail(&file, &e))?;
+                if meta.len() > MAX_TEMPLATE_BYTES {
+                    return Err(EngineError::Templates { path: file, reason: "tệp quá lớn".into() });
+                }
+                let rel = file.strip_prefix(dir).unwrap_or(&file);
+                let vpath = format!("/{}", rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
+                let bytes = std::fs::read(&file).map_err(|e| fail(&file, &e))?;
+                texts.retain(|(p, _)| *p != vpath);
+                texts.push((vpath, bytes));
+            }
+        }
+        let mut sources = HashMap::new();
+        let mut files = HashMap::new();
+        for (path, bytes) in texts {
+            let id = file_id(&path);
+            if path.ends_with(".typ") {
+                let text = String::from_utf8(bytes.clone()).map_err(|_| EngineError::Templates {
+                    path: PathBuf::from(&path),
+                    reason: "không phải UTF-8".into(),
+                })?;
+                sources.insert(id, Source::new(id, text));
+            }
+            files.insert(id, Bytes::new(bytes));
+        }
+        Ok(Self {
+            library: LazyHash::new(Library::builder().build()),
+            book: LazyHash::new(book),
+            fonts,
+            font_sources,
+            sources,
+            files,
+            main: file_id("/main.typ"),
+            data: file_id("/data.json"),
+            family: family.to_string(),
+        })
+    }
+
+    /// The font family the templates will use: Times New Roman if a font path provides
+    /// it, else the embedded Liberation Serif.
+    pub fn family(&self) -> &str {
+        &self.family
+    }
+
+    /// Every font the engine knows.
+    pub fn fonts(&self) -> Vec<FontEntry> {
+        self.fonts
+            .iter()
+            .zip(&self.font_sources)
+            .map(|(f, src)| {
+                let info = f.info();
+                FontEntry {
+                    family: info.family.clone(),
+                    variant: format!("{:?}, weight {}", info.variant.style, info.variant.weight.to_number()),
+                    source: src.clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// Lay out one document.
+    ///
+    /// # Errors
+    /// [`LayoutError`] when the template fails (never for valid data with the embedded
+    /// templates); warnings are returned beside the document.
+    pub fn layout(&self, input: &LayoutInput) -> Result<(PagedDocument, Vec<String>), LayoutError> {
+        let data = serde_json::to_vec(input).map_err(|e| LayoutError { diagnostics: vec![e.to_string()] })?;
+        let world = DocWorld { engine: self, data: Bytes::new(data), today: input.today };
+        let warned = typst::compile::<PagedDocument>(&world);
+        let warnings = warned.warnings.iter().map(|d| world.describe(d)).collect();
+        match warned.output {
+            Ok(doc) => Ok((doc, warnings)),
+            Err(errors) => Err(LayoutError { diagnostics: errors.iter().map(|d| world.describe(d)).collect() }),
+        }
+    }
+}
+
+/// Walk a file or directory (sorted, so that the result is reproducible).
+fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if path.is_file() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<_> = std::fs::read_dir(path)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let p = entry.path();
+        if entry.file_type()?.is_dir() {
+            collect_files(&p, out)?;
+        } else {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// The World of one document: the shared engine plus this document's data.
+struct DocWorld<'a> {
+    engine: &'a Engine,
+    data: Bytes,
+    today: DateParts,
+}
+
+impl DocWorld<'_> {
+    fn describe(&self, d: &SourceDiagnostic) -> String {
+        let level = match d.severity {
+            Severity::Error => "lỗi",
+            Severity::Warning => "cảnh báo",
+        };
+        let mut location = String::new();
+        if let Some(id) = d.span.id() {
+            location = id.vpath().get_without_slash().to_string();
+            if let (Some(range), Ok(source)) = (self.range(d.span), self.source(id)) {
+                if let Some((line, col)) = source.lines().byte_to_line_column(range.start) {
+                    location = format!("{location}:{}:{}", line + 1, col + 1);
+                }
+            }
+            location.push_str(": ");
+        }
+        let mut s = format!("{level}: {location}{}", d.message);
+        for hint in &d.hints {
+            s.push_str(&format!("\n  gợi ý: {}", hint.v));
+        }
+        s
+    }
+}
+
+impl World for DocWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.engine.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.engine.book
+    }
+
+    fn main(&self) -> FileId {
+        self.engine.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        self.engine
+            .sources
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| FileError::NotFound(PathBuf::from(id.vpath().get_with_slash())))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.engine.data {
+            return Ok(self.data.clone());
+        }
+        self.engine
+            .files
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| FileError::NotFound(PathBuf::from(id.vpath().get_with_slash())))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.engine.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        Datetime::from_ymd(self.today.year, self.today.month, self.today.day)
+    }
+}
+
+/// A calendar day, for `today()` and the PDF date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DateParts {
+    /// Year.
+    pub year: i32,
+    /// Month 1-12.
+    pub month: u8,
+    /// Day 1-31.
+    pub day: u8,
+}
+
+impl From<IssueDate> for DateParts {
+    fn from(d: IssueDate) -> Self {
+        Self { year: d.year, month: d.month, day: d.day.unwrap_or(1) }
+    }
+}
+
+/// What the template receives as `/data.json`: every string already composed by Rust
+/// (date line, Số line, punctuation), so the template only places things.
+#[derive(Debug, Clone, Serialize)]
+pub struct LayoutInput {
+    /// Font family list for `text(font: …)`; only loaded families, so no warnings.
+    pub font: Vec<String>,
+    /// The document date, for `datetime.today()`.
+    pub today: DateParts,
+    /// PDF metadata title.
+    pub meta_title: String,
+    /// PDF metadata author.
+    pub meta_author: String,
+    /// Chủ quản lines.
+    pub issuer_parent: Vec<String>,
+    /// Issuer lines.
+    pub issuer_name: Vec<String>,
+    /// `Số: 18/KH-UBND`.
+    pub so: String,
+    /// `Ninh Giang, ngày 28 tháng 01 năm 2022`.
+    pub date_line: String,
+    /// `KẾ HOẠCH`.
+    pub title: String,
+    /// Trích yếu lines.
+    pub trich_yeu: Vec<String>,
+    /// Căn cứ paragraphs, punctuated.
+    pub can_cu: Vec<String>,
+    /// Body blocks.
+    pub body: Vec<Block>,
+    /// Nơi nhận lines as printed.
+    pub noi_nhan: Vec<String>,
+    /// ô 7a lines.
+    pub signer_lines: Vec<String>,
+    /// Họ tên.
+    pub signer_name: String,
+}
+
+impl LayoutInput {
+    /// Compose the layout input of a document.
+    pub fn new(doc: &Document, family: &str) -> Self {
+        let author = doc.issuer.full_name.clone().unwrap_or_else(|| doc.issuer.name.join(" "));
+        Self {
+            font: vec![family.to_string()],
+            today: doc.date.into(),
+            meta_title: format!("{} {} - {}", doc.doc_type.name, doc.so_ky_hieu().replace('\u{a0}', ""), doc.trich_yeu_text()),
+            meta_author: author,
+            issuer_parent: doc.issuer.parent.clone(),
+            issuer_name: doc.issuer.name.clone(),
+            so: doc.so_line(),
+            date_line: doc.date_line(),
+            title: doc.doc_type.title(),
+            trich_yeu: doc.trich_yeu.clone(),
+            can_cu: doc.can_cu_lines(),
+            body: doc.body.clone(),
+            noi_nhan: doc.noi_nhan_lines(),
+            signer_lines: doc.signer.title_lines(),
+            signer_name: doc.signer.name.clone(),
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! The one document model every output is made from.
+//!
+//! The PDF, its annexes and the workbook are all computed from a [`Document`], so they
+//! cannot disagree. Terms of art keep their Vietnamese names, defined once here:
+//!
+//! | name        | meaning |
+//! |-------------|---------|
+//! | `trich_yeu` | trích yếu: the one-line summary of what the document is about (ô 5) |
+//! | `ky_hieu`   | ký hiệu: the code after the number, type + issuer (`KH-UBND`) (ô 3) |
+//! | `so`        | số: the document's number in the issuer's yearly series (ô 3) |
+//! | `can_cu`    | căn cứ: the legal bases cited before the body (ô 6) |
+//! | `noi_nhan`  | nơi nhận: who receives copies, bottom left (ô 9b) |
+//! | `luu`       | lưu: who keeps the file copy, the last nơi nhận line (`Lưu: VT`) |
+//! | `dia_danh`  | địa danh: the place name before the date (ô 4); `place` in the input |
+//!
+//! Everything else is in English.
+
+use crate::body::Block;
+use crate::doctype::DocType;
+use crate::vn;
+
+/// An administrative document (văn bản hành chính), validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// Loại văn bản (Kế hoạch, Báo cáo …).
+    pub doc_type: &'static DocType,
+    /// Cơ quan ban hành (ô 2).
+    pub issuer: Issuer,
+    /// Số: `None` while the document is a draft (the văn thư writes it at issue time).
+    pub so: Option<u32>,
+    /// Ký hiệu (`KH-UBND`), composed from the type and the issuer unless given.
+    pub ky_hieu: String,
+    /// Địa danh (ô 4): `Ninh Giang`.
+    pub place: String,
+    /// Thời gian ban hành.
+    pub date: IssueDate,
+    /// Trích yếu, one entry per line as the drafter broke it.
+    pub trich_yeu: Vec<String>,
+    /// Căn cứ: legal bases, one paragraph each, punctuated `;` … `.` by the tool.
+    pub can_cu: Vec<String>,
+    /// Nội dung (ô 6).
+    pub body: Vec<Block>,
+    /// Nơi nhận items, without the leading `- ` and the closing `;`.
+    pub noi_nhan: Vec<String>,
+    /// What follows `Lưu:` (`VT`, `VT, NV`).
+    pub luu: String,
+    /// Người ký (ô 7).
+    pub signer: Signer,
+}
+
+/// Cơ quan ban hành and its chủ quản (ô 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issuer {
+    /// Tên cơ quan chủ quản, all caps, one entry per printed line (may be empty).
+    pub parent: Vec<String>,
+    /// Tên cơ quan ban hành, all caps, one entry per printed line.
+    pub name: Vec<String>,
+    /// Abbreviation used in ký hiệu (`UBND`).
+    pub abbreviation: String,
+    /// The name as written in running text (`Ủy ban nhân dân huyện Ninh Giang`).
+    pub full_name: Option<String>,
+}
+
+/// The date of issue. The day may be missing in a draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IssueDate {
+    /// Year (four digits).
+    pub year: i32,
+    /// Month 1-12.
+    pub month: u8,
+    /// Day of month; `None` while the document is a draft.
+    pub day: Option<u8>,
+}
+
+/// Thẩm quyền ký: the prefix of ô 7a (ND30 Điều 13, Phụ lục I II.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authority {
+    /// `TM.`: on behalf of a collective body.
+    Tm,
+    /// `KT.`: a deputy signing for the head.
+    Kt,
+    /// `TL.`: by order of the head.
+    Tl,
+    /// `TUQ.`: by authorisation of the head.
+    Tuq,
+    /// `Q.`: acting head.
+    Q,
+}
+
+impl Authority {
+    /// Parse `TM`, `tm.`, `KT` …
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().trim_end_matches('.').to_uppercase().as_str() {
+            "TM" => Some(Self::Tm),
+            "KT" => Some(Self::Kt),
+            "TL" => Some(Self::Tl),
+            "TUQ" => Some(Self::Tuq),
+            "Q" => Some(Self::Q),
+            _ => None,
+        }
+    }
+
+    /// The printed prefix, with its dot.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Self::Tm => "TM.",
+            Self::Kt => "KT.",
+            Self::Tl => "TL.",
+            Self::Tuq => "TUQ.",
+            Self::Q => "Q.",
+        }
+    }
+
+    /// Does the prefix stand before another name (`TM. ỦY BAN NHÂN DÂN`, `KT. CHỦ TỊCH`)
+    /// rather than before the signer's own title (`Q. CHỦ TỊCH`)?
+    pub fn needs_on_behalf_of(self) -> bool {
+        !matches!(self, Self::Q)
+    }
+}
+
+/// Người ký (ô 7a-7b).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signer {
+    /// Thẩm quyền prefix, if any.
+    pub authority: Option<Authority>,
+    /// What the prefix applies to: the collective body (TM.) or the head's title (KT., TL.,
+    /// TUQ.), in caps.
+    pub on_behalf_of: Option<String>,
+    /// The signer's own title (`CHỦ TỊCH`, `PHÓ CHỦ TỊCH`), in caps.
+    pub title: String,
+    /// Họ tên.
+    pub name: String,
+}
+
+impl Signer {
+    /// The all-caps lines of ô 7a: `TM. ỦY BAN NHÂN DÂN` / `CHỦ TỊCH`.
+    pub fn title_lines(&self) -> Vec<String> {
+        match (self.authority, &self.on_behalf_of) {
+            (Some(Authority::Q), _) => vec![format!("Q. {}", self.title)],
+            (Some(a), Some(of)) => vec![format!("{} {of}", a.prefix()), self.title.clone()],
+            _ => vec![self.title.clone()],
+        }
+    }
+}
+
+impl Document {
+    /// `18/KH-UBND` (number blank in a draft).
+    pub fn so_ky_hieu(&self) -> String {
+        format!("{}/{}", vn::so(self.so), self.ky_hieu)
+    }
+
+    /// The Số line of ô 3: `Số: 18/KH-UBND`.
+    pub fn so_line(&self) -> String {
+        format!("Số: {}", self.so_ky_hieu())
+    }
+
+    /// The line of ô 4: `Ninh Giang, ngày 28 tháng 01 năm 2022`.
+    pub fn date_line(&self) -> String {
+        let d = self.date;
+        format!("{}, {}", self.place, vn::date_words(d.year, d.month, d.day))
+    }
+
+    /// The trích yếu on one line (for metadata and references).
+    pub fn trich_yeu_text(&self) -> String {
+        self.trich_yeu.join(" ")
+    }
+
+    /// Nơi nhận as printed: `- item;` … `- Lưu: VT.`.
+    pub fn noi_nhan_lines(&self) -> Vec<String> {
+        let mut lines: Vec<String> = self.noi_nhan.iter().map(|i| format!("- {i};")).collect();
+        lines.push(format!("- Lưu: {}.", self.luu));
+        lines
+    }
+
+    /// Căn cứ paragraphs, each ending `;` except the last, which ends `.`.
+    pub fn can_cu_lines(&self) -> Vec<String> {
+        let n = self.can_cu.len();
+        self.can_cu
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{}{}", c, if i + 1 == n { '.' } else { ';' }))
+            .collect()
+    }
+
+    /// Is this still a draft (number or day blank)?
+    pub fn is_draft(&self) -> bool {
+        self.so.is_none() || self.date.day.is_none()
+    }
+}
