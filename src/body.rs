@@ -55,11 +55,7 @@ impl Block {
 
 /// Split clerk-written text into blocks: every non-empty line is a paragraph.
 pub fn parse(text: &str) -> Vec<Block> {
-    text.lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty())
-        .map(parse_line)
-        .collect()
+    text.lines().map(str::trim).filter(|line| !line.is_empty()).map(parse_line).collect()
 }
 
 /// Parse one paragraph.
@@ -76,9 +72,8 @@ pub fn parse_line(line: &str) -> Block {
 }
 
 fn classify(line: &str) -> BlockKind {
-    let label_then_space = |label_len: usize| {
-        line[label_len..].starts_with(char::is_whitespace) && line.len() > label_len + 1
-    };
+    let label_then_space =
+        |label_len: usize| line[label_len..].starts_with(char::is_whitespace) && line.len() > label_len + 1;
     let roman = line.chars().take_while(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C')).count();
     if roman > 0 && line[roman..].starts_with('.') && label_then_space(roman + 1) {
         return BlockKind::Section;
@@ -88,16 +83,17 @@ fn classify(line: &str) -> BlockKind {
     if digits >= 2
         && line.as_bytes()[0].is_ascii_digit()
         && line[..digits].ends_with('.')
-        && !line[..digits].contains("..")
+        && line[..digits].trim_end_matches('.').split('.').all(|g| (1..=2).contains(&g.len()))
         && label_then_space(digits)
     {
         return BlockKind::Clause;
     }
     let mut chars = line.chars();
-    if let (Some(c), Some(')')) = (chars.next(), chars.next()) {
-        if (c.is_ascii_lowercase() || c == 'đ') && label_then_space(c.len_utf8() + 1) {
-            return BlockKind::Point;
-        }
+    if let (Some(c), Some(')')) = (chars.next(), chars.next())
+        && (c.is_ascii_lowercase() || c == 'đ')
+        && label_then_space(c.len_utf8() + 1)
+    {
+        return BlockKind::Point;
     }
     if line.starts_with("- ") {
         return BlockKind::Dash;
@@ -154,26 +150,23 @@ fn walk(s: &str, bold: bool, italic: bool, out: &mut Vec<Run>) {
 
 /// Length of the text before the closing `marker`, if the span is a valid one.
 fn closing(after: &str, marker: &str) -> Option<usize> {
-    if after.is_empty() || after.starts_with(char::is_whitespace) {
-        return None;
-    }
-    let bytes = after.as_bytes();
-    let mut j = 1;
-    while j < bytes.len() {
+    let first = after.chars().next().filter(|c| !c.is_whitespace())?;
+    let mut j = first.len_utf8();
+    while j < after.len() {
+        let rest = &after[j..];
+        let prev_is_space = after[..j].ends_with(char::is_whitespace);
         if marker == "**" {
-            if after[j..].starts_with("**") && !after[..j].ends_with(char::is_whitespace) {
-                return Some(j);
+            if rest.starts_with("**") && !prev_is_space {
+                // `***` closes an inner `*` first: `**a *b***`.
+                return Some(if rest.starts_with("***") { j + 1 } else { j });
             }
-        } else if after[j..].starts_with("**") {
+        } else if rest.starts_with("**") {
             j += 2;
             continue;
-        } else if bytes[j] == b'*' && !after[..j].ends_with(char::is_whitespace) {
+        } else if rest.starts_with('*') && !prev_is_space {
             return Some(j);
         }
-        j += 1;
-        while j < bytes.len() && !after.is_char_boundary(j) {
-            j += 1;
-        }
+        j += rest.chars().next().map_or(1, char::len_utf8);
     }
     None
 }
@@ -182,11 +175,12 @@ fn push(out: &mut Vec<Run>, text: String, bold: bool, italic: bool) {
     if text.is_empty() {
         return;
     }
-    if let Some(last) = out.last_mut() {
-        if last.bold == bold && last.italic == italic {
-            last.text.push_str(&text);
-            return;
-        }
+    if let Some(last) = out.last_mut()
+        && last.bold == bold
+        && last.italic == italic
+    {
+        last.text.push_str(&text);
+        return;
     }
     out.push(Run { text, bold, italic });
 }
@@ -248,10 +242,7 @@ mod tests {
                 (" c".into(), false, false)
             ]
         );
-        assert_eq!(
-            runs("**đậm *cả nghiêng***"),
-            [("đậm ".into(), true, false), ("cả nghiêng".into(), true, true)]
-        );
+        assert_eq!(runs("**đậm *cả nghiêng***"), [("đậm ".into(), true, false), ("cả nghiêng".into(), true, true)]);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::{data, doctype, export, output, Engine, EngineOptions, ItemError};
+use crate::{Engine, EngineOptions, ItemError, data, doctype, export, output};
 
 const EXIT_HELP: &str = "Mã thoát (exit codes):
   0  mọi văn bản đều được tạo
@@ -83,14 +83,12 @@ pub fn main() -> ExitCode {
 }
 
 fn error(msg: impl std::fmt::Display) {
+    // Each unindented line is one error; indented lines continue the one above.
     let text = msg.to_string();
-    let mut lines = text.lines();
     let mut err = std::io::stderr().lock();
-    if let Some(first) = lines.next() {
-        let _ = writeln!(err, "lỗi: {first}");
-    }
-    for l in lines {
-        let _ = writeln!(err, "lỗi: {l}");
+    for l in text.lines() {
+        let prefix = if l.starts_with(' ') { "" } else { "lỗi: " };
+        let _ = writeln!(err, "{prefix}{l}");
     }
 }
 
@@ -101,12 +99,7 @@ fn render(args: &RenderArgs) -> ExitCode {
     for input in &args.inputs {
         let out = crate::pdf_path(input, &args.output);
         if let Some(prev) = seen.insert(out.clone(), input.clone()) {
-            error(format!(
-                "{} và {} cùng ghi ra {}; đổi tên một tệp",
-                prev.display(),
-                input.display(),
-                out.display()
-            ));
+            error(format!("{} và {} cùng ghi ra {}; đổi tên một tệp", prev.display(), input.display(), out.display()));
             return ExitCode::from(2);
         }
     }
@@ -143,10 +136,12 @@ fn render(args: &RenderArgs) -> ExitCode {
             }
             Err(e) => {
                 failed += 1;
-                if matches!(e, ItemError::Input(_)) {
+                if let ItemError::Input(e) = e {
                     input_failures += 1;
+                    error(e);
+                } else {
+                    error(format!("{}: {e}", input.display()));
                 }
-                error(e);
             }
         }
     }

@@ -39,10 +39,7 @@ pub struct InputError {
 
 impl InputError {
     fn one(file: &Path, pointer: &str, message: impl Into<String>) -> Self {
-        Self {
-            file: file.to_path_buf(),
-            problems: vec![Problem { pointer: pointer.into(), message: message.into() }],
-        }
+        Self { file: file.to_path_buf(), problems: vec![Problem { pointer: pointer.into(), message: message.into() }] }
     }
 }
 
@@ -146,7 +143,8 @@ fn read_text(path: &Path, shown: &Path, pointer: &str) -> Result<String, InputEr
         return Err(fail(format!("tệp quá lớn ({} byte; tối đa {MAX_INPUT_BYTES})", meta.len())));
     }
     let bytes = std::fs::read(path).map_err(|e| fail(format!("không đọc được tệp ({})", io_reason(&e))))?;
-    let text = String::from_utf8(bytes).map_err(|_| fail("tệp không phải văn bản UTF-8 (Unicode); hãy lưu lại với bảng mã UTF-8".into()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| fail("tệp không phải văn bản UTF-8 (Unicode); hãy lưu lại với bảng mã UTF-8".into()))?;
     Ok(text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text))
 }
 
@@ -179,7 +177,9 @@ fn serde_problem(file: &Path, e: serde_path_to_error::Error<serde_json::Error>) 
             } else if let Some(field) = between(&msg, "unknown field `", "`") {
                 let expected = msg.split("expected ").nth(1).unwrap_or("").replace('`', "\"");
                 format!("trường \"{field}\" không có trong định dạng (các trường hợp lệ: {expected})")
-            } else if let Some(rest) = msg.strip_prefix("invalid type: ").or_else(|| msg.strip_prefix("invalid value: ")) {
+            } else if let Some(rest) =
+                msg.strip_prefix("invalid type: ").or_else(|| msg.strip_prefix("invalid value: "))
+            {
                 let (got, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
                 format!("sai kiểu dữ liệu: cần {}, nhận được {}", translate_expected(expected), translate_got(got))
             } else {
@@ -248,9 +248,10 @@ fn translate_got(got: &str) -> String {
 
 fn translate_syntax(msg: &str) -> String {
     match msg {
-        "EOF while parsing an object" | "EOF while parsing a list" | "EOF while parsing a value" | "EOF while parsing a string" => {
-            "tệp kết thúc giữa chừng (thiếu dấu đóng } ] hoặc \")".into()
-        }
+        "EOF while parsing an object"
+        | "EOF while parsing a list"
+        | "EOF while parsing a value"
+        | "EOF while parsing a string" => "tệp kết thúc giữa chừng (thiếu dấu đóng } ] hoặc \")".into(),
         "trailing comma" => "thừa dấu phẩy trước dấu đóng".into(),
         "key must be a string" => "tên trường phải nằm trong dấu \"".into(),
         m if m.starts_with("expected `,` or `}`") => "thiếu dấu phẩy hoặc dấu } ".trim().into(),
@@ -305,7 +306,10 @@ impl Validator<'_> {
             full_name: raw.issuer.full_name.as_deref().map(|s| self.required("/issuer/full_name", s, false)),
         };
         if issuer.abbreviation.contains(|c: char| c.is_whitespace() || c == '/') {
-            self.problem("/issuer/abbreviation", format!("chữ viết tắt không được có dấu cách hay dấu /: \"{}\"", issuer.abbreviation));
+            self.problem(
+                "/issuer/abbreviation",
+                format!("chữ viết tắt không được có dấu cách hay dấu /: \"{}\"", issuer.abbreviation),
+            );
         }
         let place = self.required("/place", &raw.place, false);
         let date = self.date(&raw.date);
@@ -345,14 +349,16 @@ impl Validator<'_> {
             None => String::new(),
         };
         // "Lưu: VT" written as the last nơi nhận item is taken as the lưu line.
-        if let Some(last) = noi_nhan.last() {
-            if let Some(rest) = last.strip_prefix("Lưu:").or_else(|| last.strip_prefix("Lưu :")) {
-                if luu.is_empty() {
-                    luu = rest.trim().to_string();
-                    noi_nhan.pop();
-                } else {
-                    self.problem(&format!("/noi_nhan/{}", raw.noi_nhan.len() - 1), "đã có trường \"luu\": bỏ dòng \"Lưu:\" khỏi nơi nhận");
-                }
+        let last_luu = noi_nhan.last().and_then(|l| l.strip_prefix("Lưu:").or_else(|| l.strip_prefix("Lưu :")));
+        if let Some(rest) = last_luu.map(|r| r.trim().to_string()) {
+            if luu.is_empty() {
+                luu = rest;
+                noi_nhan.pop();
+            } else {
+                self.problem(
+                    &format!("/noi_nhan/{}", raw.noi_nhan.len() - 1),
+                    "đã có trường \"luu\": bỏ dòng \"Lưu:\" khỏi nơi nhận",
+                );
             }
         }
         if luu.is_empty() {
@@ -389,7 +395,10 @@ impl Validator<'_> {
             Some(t) if t.is_supported() => Some(t),
             Some(t) => {
                 let supported: Vec<_> = doctype::ALL.iter().filter(|t| t.is_supported()).map(|t| t.slug).collect();
-                self.problem("/type", format!("loại \"{}\" chưa được hỗ trợ (hiện có: {})", t.name, supported.join(", ")));
+                self.problem(
+                    "/type",
+                    format!("loại \"{}\" chưa được hỗ trợ (hiện có: {})", t.name, supported.join(", ")),
+                );
                 None
             }
             None => {
@@ -405,7 +414,9 @@ impl Validator<'_> {
     fn date(&mut self, s: &str) -> Option<IssueDate> {
         const EXPECTED: &str = "cần ngày dạng YYYY-MM-DD, ví dụ \"2022-01-28\", hoặc YYYY-MM khi chưa có ngày ký";
         let parts: Vec<&str> = s.trim().split('-').collect();
-        let num = |p: &str, len: usize| (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u32>().ok()).flatten();
+        let num = |p: &str, len: usize| {
+            (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u32>().ok()).flatten()
+        };
         let parsed = match parts.as_slice() {
             [y, m] => num(y, 4).zip(num(m, 2)).map(|(y, m)| (y, m, None)),
             [y, m, d] => num(y, 4).zip(num(m, 2)).zip(num(d, 2)).map(|((y, m), d)| (y, m, Some(d))),
@@ -432,7 +443,12 @@ impl Validator<'_> {
         let ok = k.split('-').count() >= 2
             && k.split('-').all(|g| !g.is_empty() && g.chars().all(|c| c.is_alphanumeric() || c == '&'));
         if !ok {
-            self.problem("/ky_hieu", format!("ký hiệu \"{k}\" sai dạng: cần các nhóm chữ nối bằng dấu -, không có dấu cách, ví dụ \"KH-UBND\""));
+            self.problem(
+                "/ky_hieu",
+                format!(
+                    "ký hiệu \"{k}\" sai dạng: cần các nhóm chữ nối bằng dấu -, không có dấu cách, ví dụ \"KH-UBND\""
+                ),
+            );
         }
         k
     }
@@ -440,7 +456,10 @@ impl Validator<'_> {
     fn body(&mut self, raw: &RawDocument) -> Vec<body::Block> {
         let text = match (&raw.body, &raw.body_file) {
             (Some(_), Some(_)) => {
-                self.problem("/body_file", "chỉ dùng một trong hai: \"body\" (nội dung viết trực tiếp) hoặc \"body_file\" (tệp .txt)");
+                self.problem(
+                    "/body_file",
+                    "chỉ dùng một trong hai: \"body\" (nội dung viết trực tiếp) hoặc \"body_file\" (tệp .txt)",
+                );
                 return Vec::new();
             }
             (Some(b), None) => b.clone(),
@@ -474,7 +493,10 @@ impl Validator<'_> {
             }
         };
         if !inside || Path::new(f).is_absolute() {
-            self.problem("/body_file", format!("tệp \"{f}\" nằm ngoài thư mục của tệp dữ liệu; chỉ được dùng tệp trong cùng thư mục"));
+            self.problem(
+                "/body_file",
+                format!("tệp \"{f}\" nằm ngoài thư mục của tệp dữ liệu; chỉ được dùng tệp trong cùng thư mục"),
+            );
             return None;
         }
         match read_text(&candidate, self.file, "/body_file") {
@@ -492,13 +514,20 @@ impl Validator<'_> {
         let authority = raw.authority.as_deref().filter(|a| !a.trim().is_empty()).and_then(|a| {
             let parsed = Authority::parse(a);
             if parsed.is_none() {
-                self.problem("/signer/authority", format!("thẩm quyền ký \"{a}\" không hợp lệ (cần một trong: TM, KT, TL, TUQ, Q)"));
+                self.problem(
+                    "/signer/authority",
+                    format!("thẩm quyền ký \"{a}\" không hợp lệ (cần một trong: TM, KT, TL, TUQ, Q)"),
+                );
             }
             parsed
         });
-        let on_behalf_of = raw.on_behalf_of.as_deref().map(|s| vn::upper(&self.required("/signer/on_behalf_of", s, false)));
-        if let Some(a) = authority {
-            if a.needs_on_behalf_of() && on_behalf_of.is_none() {
+        let on_behalf_of =
+            raw.on_behalf_of.as_deref().map(|s| vn::upper(&self.required("/signer/on_behalf_of", s, false)));
+        if let Some(a) = authority
+            && a.needs_on_behalf_of()
+            && on_behalf_of.is_none()
+        {
+            {
                 self.problem(
                     "/signer/on_behalf_of",
                     format!("thẩm quyền {} cần ghi rõ thay mặt/ký thay cho ai (ví dụ \"ỦY BAN NHÂN DÂN\" hoặc \"CHỦ TỊCH\")", a.prefix()),

@@ -34,7 +34,14 @@ impl CreationTime {
                 let days = secs.div_euclid(86_400);
                 let rem = secs.rem_euclid(86_400);
                 let (y, m, d) = civil_from_days(days);
-                let dt = Datetime::from_ymd_hms(y as i32, m, d, (rem / 3600) as u8, (rem % 3600 / 60) as u8, (rem % 60) as u8)?;
+                let dt = Datetime::from_ymd_hms(
+                    y as i32,
+                    m,
+                    d,
+                    (rem / 3600) as u8,
+                    (rem % 3600 / 60) as u8,
+                    (rem % 60) as u8,
+                )?;
                 Some(Timestamp::new_utc(dt))
             }
             Self::DocumentDate => {

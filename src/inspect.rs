@@ -126,23 +126,38 @@ impl Inspection {
         out
     }
 
-    /// The printed lines of one page, top to bottom, left to right. Runs within 0.6 mm of
-    /// the same baseline and closer than 3 mm horizontally form one line.
+    /// The printed lines of one page, top to bottom, left to right. Runs whose baselines
+    /// are within 0.6 mm form a row; a row splits into separate lines where the
+    /// horizontal gap exceeds 6 mm (two columns, such as Số and the date).
     pub fn lines(&self, page: usize) -> Vec<Line> {
-        let mut runs: Vec<&TextRun> = self.runs.iter().filter(|r| r.page == page && !r.text.trim().is_empty()).collect();
-        runs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
-        let mut lines: Vec<Line> = Vec::new();
+        let mut runs: Vec<&TextRun> =
+            self.runs.iter().filter(|r| r.page == page && !r.text.trim().is_empty()).collect();
+        runs.sort_by(|a, b| a.y.total_cmp(&b.y));
+        let mut rows: Vec<Vec<&TextRun>> = Vec::new();
         for r in runs {
-            let joined = lines.iter_mut().rev().take(4).find(|l| (l.y - r.y).abs() < 0.6 && r.x - l.x1 < 3.0 && r.x >= l.x0 - 0.1);
-            match joined {
-                Some(l) => {
-                    l.x1 = l.x1.max(r.x + r.width);
-                    l.runs.push(r.clone());
-                }
-                None => lines.push(Line { page, x0: r.x, x1: r.x + r.width, y: r.y, runs: vec![r.clone()] }),
+            match rows.last_mut() {
+                Some(row) if (row[0].y - r.y).abs() < 0.6 => row.push(r),
+                _ => rows.push(vec![r]),
             }
         }
-        lines.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x0.total_cmp(&b.x0)));
+        let mut lines: Vec<Line> = Vec::new();
+        for mut row in rows {
+            row.sort_by(|a, b| a.x.total_cmp(&b.x));
+            let mut current: Option<Line> = None;
+            for r in row {
+                match current.as_mut() {
+                    Some(l) if r.x - l.x1 <= 6.0 => {
+                        l.x1 = l.x1.max(r.x + r.width);
+                        l.runs.push(r.clone());
+                    }
+                    _ => {
+                        lines.extend(current.take());
+                        current = Some(Line { page, x0: r.x, x1: r.x + r.width, y: r.y, runs: vec![r.clone()] });
+                    }
+                }
+            }
+            lines.extend(current);
+        }
         lines
     }
 

@@ -22,10 +22,8 @@ use crate::body::Block;
 use crate::model::{Document, IssueDate};
 
 /// The templates compiled into the binary: (virtual path, text).
-pub const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
-    ("/main.typ", include_str!("../templates/main.typ")),
-    ("/vanban.typ", include_str!("../templates/vanban.typ")),
-];
+pub const EMBEDDED_TEMPLATES: &[(&str, &str)] =
+    &[("/main.typ", include_str!("../templates/main.typ")), ("/vanban.typ", include_str!("../templates/vanban.typ"))];
 
 /// The fonts compiled into the binary (Liberation Serif, SIL OFL 1.1, metric-compatible
 /// with Times New Roman, full Vietnamese coverage).
@@ -76,7 +74,7 @@ pub enum EngineError {
 
 /// A template error: the layout failed. Messages name the template file, line and column.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("lỗi dàn trang:\n{}", .diagnostics.join("\n"))]
+#[error("lỗi dàn trang (mẫu typst):\n{}", .diagnostics.iter().map(|d| format!("  {d}")).collect::<Vec<_>>().join("\n"))]
 pub struct LayoutError {
     /// One line per diagnostic: `main.typ:12:5: message`.
     pub diagnostics: Vec<String>,
@@ -128,13 +126,15 @@ impl Engine {
         }
         for path in &options.font_paths {
             let mut files = Vec::new();
-            collect_files(path, &mut files).map_err(|e| EngineError::Fonts { path: path.clone(), reason: crate::data::io_reason(&e) })?;
+            collect_files(path, &mut files)
+                .map_err(|e| EngineError::Fonts { path: path.clone(), reason: crate::data::io_reason(&e) })?;
             for file in files {
                 let ext = file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
                 if !matches!(ext.as_deref(), Some("ttf" | "otf" | "ttc" | "otc")) {
                     continue;
                 }
-                let data = std::fs::read(&file).map_err(|e| EngineError::Fonts { path: file.clone(), reason: crate::data::io_reason(&e) })?;
+                let data = std::fs::read(&file)
+                    .map_err(|e| EngineError::Fonts { path: file.clone(), reason: crate::data::io_reason(&e) })?;
                 for font in Font::iter(Bytes::new(data)) {
                     fonts.push(font);
                     font_sources.push(file.display().to_string());
@@ -142,12 +142,16 @@ impl Engine {
             }
         }
         let book = FontBook::from_fonts(&fonts);
-        let family = if book.contains_family(&PREFERRED_FAMILY.to_lowercase()) { PREFERRED_FAMILY } else { FALLBACK_FAMILY };
+        let family =
+            if book.contains_family(&PREFERRED_FAMILY.to_lowercase()) { PREFERRED_FAMILY } else { FALLBACK_FAMILY };
 
         let mut texts: Vec<(String, Vec<u8>)> =
             EMBEDDED_TEMPLATES.iter().map(|(p, t)| (p.to_string(), t.as_bytes().to_vec())).collect();
         if let Some(dir) = &options.templates {
-            let fail = |path: &Path, e: &std::io::Error| EngineError::Templates { path: path.to_path_buf(), reason: crate::data::io_reason(e) };
+            let fail = |path: &Path, e: &std::io::Error| EngineError::Templates {
+                path: path.to_path_buf(),
+                reason: crate::data::io_reason(e),
+            };
             let mut files = Vec::new();
             collect_files(dir, &mut files).map_err(|e| fail(dir, &e))?;
             for file in files {
@@ -156,7 +160,10 @@ impl Engine {
                     return Err(EngineError::Templates { path: file, reason: "tệp quá lớn".into() });
                 }
                 let rel = file.strip_prefix(dir).unwrap_or(&file);
-                let vpath = format!("/{}", rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
+                let vpath = format!(
+                    "/{}",
+                    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+                );
                 let bytes = std::fs::read(&file).map_err(|e| fail(&file, &e))?;
                 texts.retain(|(p, _)| *p != vpath);
                 texts.push((vpath, bytes));
@@ -256,22 +263,23 @@ struct DocWorld<'a> {
 impl DocWorld<'_> {
     fn describe(&self, d: &SourceDiagnostic) -> String {
         let level = match d.severity {
-            Severity::Error => "lỗi",
-            Severity::Warning => "cảnh báo",
+            Severity::Error => "",
+            Severity::Warning => "cảnh báo: ",
         };
         let mut location = String::new();
         if let Some(id) = d.span.id() {
             location = id.vpath().get_without_slash().to_string();
-            if let (Some(range), Ok(source)) = (self.range(d.span), self.source(id)) {
-                if let Some((line, col)) = source.lines().byte_to_line_column(range.start) {
-                    location = format!("{location}:{}:{}", line + 1, col + 1);
-                }
+            if let (Some(range), Ok(source)) = (self.range(d.span), self.source(id))
+                && let Some((line, col)) = source.lines().byte_to_line_column(range.start)
+            {
+                location = format!("{location}:{}:{}", line + 1, col + 1);
             }
             location.push_str(": ");
         }
-        let mut s = format!("{level}: {location}{}", d.message);
-        for hint in &d.hints {
-            s.push_str(&format!("\n  gợi ý: {}", hint.v));
+        let mut s = format!("{level}{location}{}", d.message);
+        // typst's CLI hints (`--root`) do not apply to vanban.
+        for hint in d.hints.iter().filter(|h| !h.v.contains("--root")) {
+            s.push_str(&format!("\n    gợi ý: {}", hint.v));
         }
         s
     }
@@ -378,7 +386,12 @@ impl LayoutInput {
         Self {
             font: vec![family.to_string()],
             today: doc.date.into(),
-            meta_title: format!("{} {} - {}", doc.doc_type.name, doc.so_ky_hieu().replace('\u{a0}', ""), doc.trich_yeu_text()),
+            meta_title: format!(
+                "{} {} - {}",
+                doc.doc_type.name,
+                doc.so_ky_hieu().replace('\u{a0}', ""),
+                doc.trich_yeu_text()
+            ),
             meta_author: author,
             issuer_parent: doc.issuer.parent.clone(),
             issuer_name: doc.issuer.name.clone(),

@@ -175,11 +175,7 @@ impl Document {
     /// Căn cứ paragraphs, each ending `;` except the last, which ends `.`.
     pub fn can_cu_lines(&self) -> Vec<String> {
         let n = self.can_cu.len();
-        self.can_cu
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{}{}", c, if i + 1 == n { '.' } else { ';' }))
-            .collect()
+        self.can_cu.iter().enumerate().map(|(i, c)| format!("{}{}", c, if i + 1 == n { '.' } else { ';' })).collect()
     }
 
     /// Is this still a draft (number or day blank)?
