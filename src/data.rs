@@ -59,7 +59,7 @@ impl fmt::Display for InputError {
 impl std::error::Error for InputError {}
 
 // ---------------------------------------------------------------------------------------
-// The input format. Field names are the JSON keys; see README "Định dạng dữ liệu" and
+// The input format. Field names are the JSON keys; see README "Input format" and
 // schema/document.schema.json (kept in sync by tests/schema.rs).
 
 #[derive(Deserialize)]
@@ -190,6 +190,12 @@ fn serde_problem(file: &Path, e: serde_path_to_error::Error<serde_json::Error>) 
     InputError::one(file, &pointer, message)
 }
 
+/// `Lưu: VT` → `VT` (any case, optional space before the colon).
+fn strip_luu(s: &str) -> Option<&str> {
+    let lower = s.to_lowercase();
+    ["lưu:", "lưu :"].iter().find(|p| lower.starts_with(*p)).map(|p| s[p.len()..].trim())
+}
+
 fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let rest = &s[s.find(start)? + start.len()..];
     Some(&rest[..rest.find(end)?])
@@ -295,7 +301,8 @@ impl Validator<'_> {
     }
 
     fn document(mut self, raw: RawDocument) -> Result<Document, InputError> {
-        let doc_type = self.doc_type(&raw.doc_type);
+        let type_key = self.required("/type", &raw.doc_type, false);
+        let doc_type = self.doc_type(&type_key);
         let issuer = Issuer {
             parent: match &raw.issuer.parent {
                 Some(p) => self.lines("/issuer/parent", p).iter().map(|l| vn::upper(l)).collect(),
@@ -317,7 +324,20 @@ impl Validator<'_> {
             self.problem("/so", "số văn bản bắt đầu từ 1 (bỏ trường \"so\" nếu chưa cấp số)");
         }
         let ky_hieu = match (&raw.ky_hieu, doc_type) {
-            (Some(k), _) => self.ky_hieu(k),
+            (Some(k), t) => {
+                let k = self.ky_hieu(k);
+                if let Some(abbr) = t.and_then(|t| t.abbreviation)
+                    && k.split('-').next() != Some(abbr)
+                {
+                    self.problem(
+                        "/ky_hieu",
+                        format!(
+                            "ký hiệu \"{k}\" phải bắt đầu bằng \"{abbr}-\", chữ viết tắt của loại văn bản (Phụ lục III)"
+                        ),
+                    );
+                }
+                k
+            }
             (None, Some(t)) => match t.abbreviation {
                 Some(a) => format!("{a}-{}", issuer.abbreviation),
                 None => {
@@ -345,11 +365,14 @@ impl Validator<'_> {
             noi_nhan.push(t);
         }
         let mut luu = match &raw.luu {
-            Some(l) => self.required("/luu", l, false).trim_end_matches(['.', ';']).to_string(),
+            Some(l) => {
+                let l = self.required("/luu", l, false);
+                strip_luu(&l).unwrap_or(&l).trim_end_matches(['.', ';']).trim().to_string()
+            }
             None => String::new(),
         };
         // "Lưu: VT" written as the last nơi nhận item is taken as the lưu line.
-        let last_luu = noi_nhan.last().and_then(|l| l.strip_prefix("Lưu:").or_else(|| l.strip_prefix("Lưu :")));
+        let last_luu = noi_nhan.last().and_then(|l| strip_luu(l));
         if let Some(rest) = last_luu.map(|r| r.trim().to_string()) {
             if luu.is_empty() {
                 luu = rest;
@@ -533,6 +556,10 @@ impl Validator<'_> {
                     format!("thẩm quyền {} cần ghi rõ thay mặt/ký thay cho ai (ví dụ \"ỦY BAN NHÂN DÂN\" hoặc \"CHỦ TỊCH\")", a.prefix()),
                 );
             }
+        }
+        let no_authority = raw.authority.as_deref().is_none_or(|a| a.trim().is_empty());
+        if on_behalf_of.is_some() && (no_authority || authority == Some(Authority::Q)) {
+            self.problem("/signer/on_behalf_of", "chỉ dùng cùng thẩm quyền TM, KT, TL hoặc TUQ (trường \"authority\")");
         }
         let title = vn::upper(&self.required("/signer/title", &raw.title, false));
         let name = self.required("/signer/name", &raw.name, false);

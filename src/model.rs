@@ -90,7 +90,8 @@ pub enum Authority {
 impl Authority {
     /// Parse `TM`, `tm.`, `KT` …
     pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().trim_end_matches('.').to_uppercase().as_str() {
+        let s = s.trim();
+        match s.strip_suffix('.').unwrap_or(s).to_uppercase().as_str() {
             "TM" => Some(Self::Tm),
             "KT" => Some(Self::Kt),
             "TL" => Some(Self::Tl),

@@ -153,6 +153,25 @@ fn several_problems_reported_together() {
 }
 
 #[test]
+fn ky_hieu_must_match_the_type_and_luu_is_not_doubled() {
+    let mut d = minimal();
+    d["ky_hieu"] = "BC-UBND".into();
+    assert_eq!(
+        render_err(&d).1,
+        "lỗi: doc.json: /ky_hieu: ký hiệu \"BC-UBND\" phải bắt đầu bằng \"KH-\", chữ viết tắt của loại văn bản (Phụ lục III)\n"
+    );
+    let mut d = minimal();
+    d["luu"] = "Lưu: VT, VP.".into();
+    let doc = vanban::data::parse(std::path::Path::new("x.json"), &d.to_string()).unwrap();
+    assert_eq!(doc.noi_nhan_lines().last().unwrap(), "- Lưu: VT, VP.");
+    d["signer"]["authority"] = "Q".into();
+    assert_eq!(
+        render_err(&d).1,
+        "lỗi: doc.json: /signer/on_behalf_of: chỉ dùng cùng thẩm quyền TM, KT, TL hoặc TUQ (trường \"authority\")\n"
+    );
+}
+
+#[test]
 fn unknown_field_is_a_typo_not_ignored() {
     let mut d = minimal();
     d["trichyeu"] = "x".into();

@@ -1,0 +1,513 @@
+//! schema/document.schema.json against the loader (src/data.rs), which is the source of
+//! truth: the same keys, the same required keys, the same closed sets (authority, type), and
+//! every sample under samples/ both loads and conforms to the schema.
+//!
+//! There is no JSON Schema crate among our dependencies, so [`check`] below evaluates the
+//! keywords the schema uses, except `pattern` (no regex engine either); it refuses a keyword
+//! it does not know, so a schema edit that it would silently skip fails here first.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value, json};
+use vanban::doctype;
+use vanban::model::Authority;
+
+// The keys `RawDocument`, `RawIssuer` and `RawSigner` in src/data.rs accept. When a key is
+// added to (or removed from) the loader, update these lists AND the schema: the tests below
+// then check that both agree.
+const TOP_KEYS: &[&str] = &[
+    "$schema",
+    "type",
+    "issuer",
+    "place",
+    "date",
+    "so",
+    "ky_hieu",
+    "trich_yeu",
+    "can_cu",
+    "body",
+    "body_file",
+    "noi_nhan",
+    "luu",
+    "signer",
+];
+const ISSUER_KEYS: &[&str] = &["parent", "name", "abbreviation", "full_name"];
+const SIGNER_KEYS: &[&str] = &["authority", "on_behalf_of", "title", "name"];
+
+// Keys without `#[serde(default)]` / `Option` in the loader. `body` / `body_file` are not
+// here: exactly one of the two is required (the schema's top-level `oneOf`).
+const TOP_REQUIRED: &[&str] = &["type", "issuer", "place", "date", "trich_yeu", "noi_nhan", "signer"];
+const ISSUER_REQUIRED: &[&str] = &["name", "abbreviation"];
+const SIGNER_REQUIRED: &[&str] = &["title", "name"];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn schema_path() -> PathBuf {
+    root().join("schema").join("document.schema.json")
+}
+
+fn schema() -> Value {
+    let path = schema_path();
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()))
+}
+
+fn set<'a>(items: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
+    items.into_iter().map(str::to_owned).collect()
+}
+
+fn strings(v: &Value) -> BTreeSet<String> {
+    let arr = v.as_array().unwrap_or_else(|| panic!("expected an array, got {v}"));
+    arr.iter().map(|x| x.as_str().unwrap_or_else(|| panic!("expected a string, got {x}")).to_owned()).collect()
+}
+
+/// `properties` of the object schema at `pointer` ("" = top level).
+fn properties<'a>(schema: &'a Value, pointer: &str) -> &'a Map<String, Value> {
+    schema
+        .pointer(&format!("{pointer}/properties"))
+        .and_then(Value::as_object)
+        .unwrap_or_else(|| panic!("schema{pointer} has no properties"))
+}
+
+/// The three object levels of the format: (schema pointer, JSON path in a document,
+/// accepted keys, required keys).
+fn levels() -> [(&'static str, &'static str, &'static [&'static str], &'static [&'static str]); 3] {
+    [
+        ("", "", TOP_KEYS, TOP_REQUIRED),
+        ("/properties/issuer", "/issuer", ISSUER_KEYS, ISSUER_REQUIRED),
+        ("/properties/signer", "/signer", SIGNER_KEYS, SIGNER_REQUIRED),
+    ]
+}
+
+// ---------------------------------------------------------------------------------------
+// A small JSON Schema (2020-12) checker for the keywords the schema uses.
+
+/// Keywords [`check`] evaluates.
+const CHECKED: &[&str] = &[
+    "type",
+    "enum",
+    "minimum",
+    "maximum",
+    "minItems",
+    "items",
+    "required",
+    "properties",
+    "additionalProperties",
+    "anyOf",
+    "oneOf",
+    "not",
+    "if",
+    "then",
+    "else",
+    "$ref",
+];
+/// Keywords it skips: annotations, and `pattern` (see the module docs; the loader enforces
+/// the same rules in code).
+const SKIPPED: &[&str] = &["$schema", "$defs", "title", "description", "examples", "default", "pattern"];
+
+/// Is `v` valid against `schema`? `Err` says where and why not.
+fn check(root: &Value, schema: &Value, v: &Value, at: &str) -> Result<(), String> {
+    let s = schema.as_object().unwrap_or_else(|| panic!("subschema for {at} is not an object"));
+    for k in s.keys() {
+        assert!(
+            CHECKED.contains(&k.as_str()) || SKIPPED.contains(&k.as_str()),
+            "keyword {k:?} (for {at}) is not known to tests/schema.rs"
+        );
+    }
+    let fail = |why: String| Err(format!("{}: {why}", if at.is_empty() { "/" } else { at }));
+    if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+        let target = r.strip_prefix('#').and_then(|p| root.pointer(p)).unwrap_or_else(|| panic!("bad $ref {r}"));
+        check(root, target, v, at)?;
+    }
+    if let Some(t) = s.get("type") {
+        let types: Vec<&str> = match t {
+            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+            other => vec![other.as_str().expect("type is a string")],
+        };
+        if !types.iter().any(|t| has_type(v, t)) {
+            return fail(format!("{v} is not of type {t}"));
+        }
+    }
+    if s.get("enum").and_then(Value::as_array).is_some_and(|e| !e.contains(v)) {
+        return fail(format!("{v} is not one of the enum"));
+    }
+    if let Some(n) = v.as_f64() {
+        if s.get("minimum").and_then(Value::as_f64).is_some_and(|min| n < min) {
+            return fail(format!("{v} is below the minimum"));
+        }
+        if s.get("maximum").and_then(Value::as_f64).is_some_and(|max| n > max) {
+            return fail(format!("{v} is above the maximum"));
+        }
+    }
+    if let Some(a) = v.as_array() {
+        if s.get("minItems").and_then(Value::as_u64).is_some_and(|min| (a.len() as u64) < min) {
+            return fail(format!("fewer than {} items", s["minItems"]));
+        }
+        if let Some(items) = s.get("items") {
+            for (i, x) in a.iter().enumerate() {
+                check(root, items, x, &format!("{at}/{i}"))?;
+            }
+        }
+    }
+    if let Some(o) = v.as_object() {
+        for k in s.get("required").and_then(Value::as_array).into_iter().flatten() {
+            let k = k.as_str().expect("required names are strings");
+            if !o.contains_key(k) {
+                return fail(format!("missing required {k:?}"));
+            }
+        }
+        let props = s.get("properties").and_then(Value::as_object);
+        for (k, x) in o {
+            match props.and_then(|p| p.get(k)) {
+                Some(sub) => check(root, sub, x, &format!("{at}/{k}"))?,
+                None if s.get("additionalProperties") == Some(&Value::Bool(false)) => {
+                    return fail(format!("{k:?} is not allowed"));
+                }
+                None => {}
+            }
+        }
+    }
+    let ok = |sub: &Value| check(root, sub, v, at).is_ok();
+    if s.get("anyOf").and_then(Value::as_array).is_some_and(|any| !any.iter().any(ok)) {
+        return fail("no anyOf branch matches".into());
+    }
+    if let Some(one) = s.get("oneOf").and_then(Value::as_array) {
+        let n = one.iter().filter(|sub| ok(sub)).count();
+        if n != 1 {
+            return fail(format!("{n} oneOf branches match, need exactly 1"));
+        }
+    }
+    if s.get("not").is_some_and(ok) {
+        return fail(format!("{v} matches a `not`"));
+    }
+    if let Some(cond) = s.get("if") {
+        let branch = if ok(cond) { s.get("then") } else { s.get("else") };
+        if let Some(branch) = branch {
+            check(root, branch, v, at)?;
+        }
+    }
+    Ok(())
+}
+
+fn has_type(v: &Value, t: &str) -> bool {
+    match t {
+        "string" => v.is_string(),
+        "integer" => v.is_i64() || v.is_u64() || v.as_f64().is_some_and(|f| f.fract() == 0.0),
+        "number" => v.is_number(),
+        "boolean" => v.is_boolean(),
+        "null" => v.is_null(),
+        "array" => v.is_array(),
+        "object" => v.is_object(),
+        other => panic!("unknown type {other:?}"),
+    }
+}
+
+fn conforms(schema: &Value, doc: &Value) -> Result<(), String> {
+    check(schema, schema, doc, "")
+}
+
+/// Load a document given as JSON the way `vanban render` does. `dir` anchors `body_file`.
+fn loads(doc: &Value, dir: &Path) -> Result<(), String> {
+    vanban::data::parse(&dir.join("mutation.json"), &doc.to_string()).map(drop).map_err(|e| e.to_string())
+}
+
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn schema_is_draft_2020_12_and_documented() {
+    let s = schema();
+    assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    for (pointer, _, _, _) in levels() {
+        let level = s.pointer(pointer).unwrap();
+        assert_eq!(level["type"], "object", "schema{pointer}");
+        assert_eq!(level["additionalProperties"], false, "schema{pointer}: unknown keys are refused by the loader");
+        for (key, prop) in properties(&s, pointer) {
+            let d = prop["description"].as_str().unwrap_or_else(|| panic!("schema{pointer}/{key}: no description"));
+            // Vietnamese, a blank line, English.
+            let (vi, en) = d
+                .split_once("\n\n")
+                .unwrap_or_else(|| panic!("schema{pointer}/{key}: description needs Vietnamese + English"));
+            assert!(!vi.trim().is_empty() && !en.trim().is_empty(), "schema{pointer}/{key}");
+        }
+    }
+    // The checker understands every keyword the schema uses (it panics otherwise).
+    conforms(&s, &base()).unwrap();
+}
+
+#[test]
+fn keys_match_the_loader() {
+    let s = schema();
+    for (pointer, path, keys, _) in levels() {
+        let declared: BTreeSet<String> = properties(&s, pointer).keys().cloned().collect();
+        assert_eq!(declared, set(keys.iter().copied()), "schema{pointer}/properties vs the loader's keys");
+
+        // The loader's own list, from its "unknown field" message (serde names every
+        // accepted field there).
+        let mut doc = base();
+        doc.pointer_mut(path).unwrap().as_object_mut().unwrap().insert("khong_co".into(), json!("x"));
+        let err = loads(&doc, &root()).expect_err("an unknown key is refused");
+        let after = err.split("khong_co\"").nth(1).unwrap_or_else(|| panic!("{path}: unexpected message {err}"));
+        // `… (các trường hợp lệ: one of "$schema", "type", …)`: the quoted names.
+        let listed: BTreeSet<String> = after.split('"').skip(1).step_by(2).map(str::to_owned).collect();
+        assert_eq!(listed, set(keys.iter().copied()), "{path}: keys the loader lists in \"{err}\"");
+    }
+}
+
+#[test]
+fn required_keys_match_the_loader() {
+    let s = schema();
+    for (pointer, path, keys, required) in levels() {
+        let level = s.pointer(pointer).unwrap();
+        assert_eq!(strings(&level["required"]), set(required.iter().copied()), "schema{pointer}/required");
+
+        // Drop each key in turn from a complete document: exactly the required ones (and
+        // `body`, the inline half of the body-or-body_file choice) make it fail. The signer
+        // is `Q.` here, which needs no `on_behalf_of` (see the authority test).
+        let mut needed = BTreeSet::new();
+        for key in keys.iter().copied() {
+            let mut doc = base();
+            doc["signer"]["authority"] = json!("Q");
+            doc["signer"].as_object_mut().unwrap().remove("on_behalf_of");
+            doc.pointer_mut(path).unwrap().as_object_mut().unwrap().remove(key);
+            if loads(&doc, &root()).is_err() {
+                needed.insert(key.to_owned());
+            }
+        }
+        let mut expected = set(required.iter().copied());
+        if path.is_empty() {
+            expected.insert("body".into());
+        }
+        assert_eq!(needed, expected, "{path}: keys the loader cannot do without");
+    }
+}
+
+#[test]
+fn body_or_body_file_exactly_one() {
+    let s = schema();
+    let branches: Vec<BTreeSet<String>> =
+        s["oneOf"].as_array().unwrap().iter().map(|b| strings(&b["required"])).collect();
+    assert_eq!(branches, [set(["body"]), set(["body_file"])]);
+
+    let dir = root().join("samples").join("ninh-giang-2022");
+    let with_file = |doc: &mut Value| {
+        doc["body_file"] = json!("ke-hoach.noi-dung.txt");
+    };
+    let mut file_only = base();
+    file_only.as_object_mut().unwrap().remove("body");
+    with_file(&mut file_only);
+    let mut both = base();
+    with_file(&mut both);
+    let mut neither = base();
+    neither.as_object_mut().unwrap().remove("body");
+
+    assert_eq!((conforms(&s, &base()).is_ok(), loads(&base(), &dir).is_ok()), (true, true), "body");
+    assert_eq!((conforms(&s, &file_only).is_ok(), loads(&file_only, &dir).is_ok()), (true, true), "body_file");
+    assert_eq!((conforms(&s, &both).is_ok(), loads(&both, &dir).is_ok()), (false, false), "both");
+    assert_eq!((conforms(&s, &neither).is_ok(), loads(&neither, &dir).is_ok()), (false, false), "neither");
+}
+
+#[test]
+fn authority_enum_is_the_five_nd30_prefixes() {
+    let s = schema();
+    let authority = &s["properties"]["signer"]["properties"]["authority"];
+    let values = strings(&authority["enum"]);
+    let bare: BTreeSet<String> = values.iter().map(|v| v.trim_end_matches('.').to_owned()).collect();
+    assert_eq!(bare, set(["TM", "KT", "TL", "TUQ", "Q"]));
+    for v in &values {
+        assert!(Authority::parse(v).is_some(), "the loader refuses authority {v:?}");
+    }
+
+    // `on_behalf_of` is required exactly for the prefixes that stand before another name.
+    let signer = &s["properties"]["signer"];
+    assert_eq!(signer["then"]["required"], json!(["on_behalf_of"]));
+    let conditional = strings(&signer["if"]["properties"]["authority"]["enum"]);
+    let needing: BTreeSet<String> =
+        values.iter().filter(|v| Authority::parse(v).is_some_and(Authority::needs_on_behalf_of)).cloned().collect();
+    assert_eq!(conditional, needing, "signer/if: authorities that need on_behalf_of");
+
+    for v in &values {
+        let mut with = base();
+        with["signer"]["authority"] = json!(v);
+        with["signer"]["on_behalf_of"] = json!("CHỦ TỊCH");
+        // on_behalf_of belongs to exactly these prefixes (`else` branch: refused with `Q.`).
+        let expected = needing.contains(v);
+        assert_eq!(conforms(&s, &with).is_ok(), expected, "schema: {v} with on_behalf_of");
+        assert_eq!(loads(&with, &root()).is_ok(), expected, "loader: {v} with on_behalf_of");
+        let mut without = with.clone();
+        without["signer"].as_object_mut().unwrap().remove("on_behalf_of");
+        let expected = !needing.contains(v);
+        assert_eq!(conforms(&s, &without).is_ok(), expected, "schema: {v} without on_behalf_of");
+        assert_eq!(loads(&without, &root()).is_ok(), expected, "loader: {v} without on_behalf_of");
+    }
+}
+
+#[test]
+fn type_enum_is_the_supported_slugs() {
+    let s = schema();
+    let supported: BTreeSet<String> =
+        doctype::ALL.iter().filter(|t| t.is_supported()).map(|t| t.slug.to_owned()).collect();
+    assert_eq!(
+        strings(&s["$defs"]["type_slug"]["enum"]),
+        supported,
+        "$defs/type_slug: the supported slugs of doctype::ALL"
+    );
+    assert_eq!(s["properties"]["type"]["anyOf"][0]["$ref"], "#/$defs/type_slug");
+
+    // The `not` list: every way of naming an unsupported type that the loader recognises
+    // (and refuses as "chưa được hỗ trợ").
+    let mut refused = BTreeSet::new();
+    for t in doctype::ALL.iter().filter(|t| !t.is_supported()) {
+        refused.extend([
+            t.slug.to_owned(),
+            t.slug.replace('_', "-"),
+            t.name.to_owned(),
+            t.name.to_lowercase(),
+            t.name.to_uppercase(),
+        ]);
+        refused.extend(t.abbreviation.map(str::to_owned));
+    }
+    let listed = strings(&s["properties"]["type"]["not"]["enum"]);
+    assert_eq!(listed, refused, "type/not/enum: the unsupported types");
+    for key in &listed {
+        assert!(doctype::lookup(key).is_some_and(|t| !t.is_supported()), "{key:?} must name an unsupported type");
+    }
+
+    // Schema and loader agree on every slug, hyphenated slug, name and abbreviation.
+    for t in doctype::ALL {
+        let mut keys = vec![t.slug.to_owned(), t.slug.replace('_', "-"), t.name.to_owned(), t.name.to_uppercase()];
+        keys.extend(t.abbreviation.map(str::to_owned));
+        for key in keys {
+            let mut doc = base();
+            doc["type"] = json!(key);
+            // An explicit ký hiệu must start with the type's abbreviation; let it be composed.
+            doc.as_object_mut().unwrap().remove("ky_hieu");
+            assert_eq!(conforms(&s, &doc).is_ok(), t.is_supported(), "schema: type {key:?}");
+            assert_eq!(loads(&doc, &root()).is_ok(), t.is_supported(), "loader: type {key:?}");
+        }
+    }
+}
+
+/// Changes to a valid document, and whether schema and loader accept the result. Where the
+/// loader is more lenient than the schema (`schema: false, loader: true`) the schema is
+/// deliberately stricter; the reverse must never happen.
+#[test]
+fn schema_and_loader_agree_on_edge_cases() {
+    type Edit = fn(&mut Value);
+    let cases: &[(&str, Edit, bool, bool)] = &[
+        ("so null (draft)", |d| d["so"] = Value::Null, true, true),
+        ("so 0", |d| d["so"] = json!(0), false, false),
+        ("so -3", |d| d["so"] = json!(-3), false, false),
+        ("so 1.5", |d| d["so"] = json!(1.5), false, false),
+        ("so \"12\"", |d| d["so"] = json!("12"), false, false),
+        ("so beyond u32", |d| d["so"] = json!(4_294_967_296_u64), false, false),
+        (
+            "no so",
+            |d| {
+                d.as_object_mut().unwrap().remove("so");
+            },
+            true,
+            true,
+        ),
+        ("can_cu null", |d| d["can_cu"] = Value::Null, false, false),
+        ("can_cu empty", |d| d["can_cu"] = json!([]), true, true),
+        ("noi_nhan empty", |d| d["noi_nhan"] = json!([]), false, false),
+        ("noi_nhan a string", |d| d["noi_nhan"] = json!("Sở Nội vụ"), false, false),
+        ("issuer a string", |d| d["issuer"] = json!("UBND"), false, false),
+        ("authority XYZ", |d| d["signer"]["authority"] = json!("XYZ"), false, false),
+        ("unknown top key", |d| d["ghi_chu"] = json!("x"), false, false),
+        ("unknown issuer key", |d| d["issuer"]["dia_chi"] = json!("x"), false, false),
+        ("unknown signer key", |d| d["signer"]["chu_ky"] = json!("x"), false, false),
+        // Schema stricter than the loader:
+        ("authority lower case", |d| d["signer"]["authority"] = json!("kt"), false, true),
+        ("authority empty", |d| d["signer"]["authority"] = json!(""), false, false),
+        (
+            "authority empty without on_behalf_of",
+            |d| {
+                d["signer"]["authority"] = json!("");
+                d["signer"].as_object_mut().unwrap().remove("on_behalf_of");
+            },
+            false,
+            true,
+        ),
+        ("parent null", |d| d["issuer"]["parent"] = Value::Null, false, true),
+        ("ky_hieu null", |d| d["ky_hieu"] = Value::Null, false, true),
+    ];
+    let s = schema();
+    for (name, edit, schema_ok, loader_ok) in cases {
+        let mut doc = base();
+        edit(&mut doc);
+        assert_eq!(conforms(&s, &doc).is_ok(), *schema_ok, "schema: {name}: {:?}", conforms(&s, &doc));
+        assert_eq!(loads(&doc, &root()).is_ok(), *loader_ok, "loader: {name}: {:?}", loads(&doc, &root()));
+        assert!(!*schema_ok || *loader_ok, "{name}: the schema must never accept what the loader refuses");
+    }
+}
+
+#[test]
+fn samples_load_and_conform() {
+    let s = schema();
+    let mut files = Vec::new();
+    json_files(&root().join("samples"), &mut files);
+    assert!(!files.is_empty(), "no samples found");
+    for file in &files {
+        // Every JSON file under samples/ is a document (if other JSON is ever added there,
+        // skip it here by name).
+        vanban::data::load(file).unwrap_or_else(|e| panic!("{e}"));
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        for (pointer, path, _, _) in levels() {
+            let declared = properties(&s, pointer);
+            for key in doc.pointer(path).and_then(Value::as_object).unwrap().keys() {
+                assert!(declared.contains_key(key), "{}: {path}/{key} is not in the schema", file.display());
+            }
+        }
+        conforms(&s, &doc).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        // Its `$schema` points at our schema.
+        let declared = doc["$schema"].as_str().unwrap_or_else(|| panic!("{}: no $schema", file.display()));
+        let target = file.parent().unwrap().join(declared).canonicalize().unwrap();
+        assert_eq!(target, schema_path().canonicalize().unwrap(), "{}: $schema", file.display());
+    }
+}
+
+fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            json_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "json") {
+            out.push(p);
+        }
+    }
+}
+
+/// A complete, valid document with every optional key present (body inline, no
+/// `body_file`), so that tests can remove or change one thing at a time.
+fn base() -> Value {
+    json!({
+        "$schema": "../../schema/document.schema.json",
+        "type": "ke_hoach",
+        "issuer": {
+            "parent": "UBND TỈNH NGHỆ AN",
+            "name": "SỞ NỘI VỤ",
+            "abbreviation": "SNV",
+            "full_name": "Sở Nội vụ tỉnh Nghệ An"
+        },
+        "place": "Nghệ An",
+        "date": "2026-02-03",
+        "so": 7,
+        "ky_hieu": "KH-SNV",
+        "trich_yeu": "Kiểm tra công tác văn thư năm 2026",
+        "can_cu": ["Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ về công tác văn thư"],
+        "body": "I. MỤC ĐÍCH\n1. Mục đích\n- Kiểm tra việc thực hiện quy định về công tác văn thư.",
+        "noi_nhan": ["Ủy ban nhân dân tỉnh"],
+        "luu": "VT",
+        "signer": {
+            "authority": "KT",
+            "on_behalf_of": "GIÁM ĐỐC",
+            "title": "PHÓ GIÁM ĐỐC",
+            "name": "Nguyễn Văn An"
+        }
+    })
+}
