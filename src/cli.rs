@@ -67,6 +67,9 @@ pub struct RenderArgs {
     /// Engine options.
     #[command(flatten)]
     pub engine: EngineArgs,
+    /// Ghi thêm mỗi phụ lục thành một tệp PDF riêng (`<tên>.phu-luc-1.pdf` …).
+    #[arg(long)]
+    pub annex_separately: bool,
     /// Chỉ in lỗi.
     #[arg(short, long)]
     pub quiet: bool,
@@ -110,28 +113,27 @@ fn render(args: &RenderArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let time = export::CreationTime::from_env();
+    let options =
+        crate::RenderOptions { time: export::CreationTime::from_env(), annex_separately: args.annex_separately };
     let (mut ok, mut failed, mut input_failures) = (0usize, 0usize, 0usize);
     for input in &args.inputs {
         let result = data::load(input).map_err(ItemError::from).and_then(|doc| {
-            let rendered = crate::render(&engine, &doc, time)?;
-            let path = crate::pdf_path(input, &args.output);
-            output::write_atomic(&path, &rendered.pdf)?;
-            Ok((path, rendered))
+            let rendered = crate::render(&engine, &doc, options)?;
+            for (path, bytes) in rendered.files(input, &args.output) {
+                output::write_atomic(&path, bytes)?;
+            }
+            Ok(rendered)
         });
         match result {
-            Ok((path, rendered)) => {
+            Ok(rendered) => {
                 ok += 1;
                 for w in &rendered.warnings {
                     eprintln!("{}: {w}", input.display());
                 }
                 if !args.quiet {
-                    eprintln!(
-                        "đã ghi {} ({} trang, {} KB)",
-                        path.display(),
-                        rendered.layout.pages().len(),
-                        rendered.pdf.len().div_ceil(1024)
-                    );
+                    for (path, bytes) in rendered.files(input, &args.output) {
+                        eprintln!("đã ghi {} ({} KB)", path.display(), bytes.len().div_ceil(1024));
+                    }
                 }
             }
             Err(e) => {

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::annex::{self, Annex, Column, Numbering, RawRow};
 use crate::body;
 use crate::doctype::{self, DocType};
 use crate::model::{Authority, Document, IssueDate, Issuer, Signer};
@@ -87,6 +88,35 @@ struct RawDocument {
     #[serde(default)]
     luu: Option<String>,
     signer: RawSigner,
+    #[serde(default)]
+    annexes: Vec<RawAnnex>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAnnex {
+    id: String,
+    title: String,
+    #[serde(default)]
+    numbering: Option<String>,
+    #[serde(default)]
+    orientation: Option<String>,
+    #[serde(default)]
+    sheet_name: Option<String>,
+    #[serde(default)]
+    columns: Option<Vec<RawColumn>>,
+    rows: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawColumn {
+    key: String,
+    label: String,
+    #[serde(default)]
+    width: Option<f64>,
+    #[serde(default)]
+    align: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -357,7 +387,14 @@ impl Validator<'_> {
                 t.trim_end_matches([';', '.', ',']).trim_end().to_string()
             })
             .collect();
-        let body = self.body(&raw);
+        let annexes = self.annexes(&raw.annexes);
+        if !annexes.is_empty() && issuer.full_name.is_none() {
+            self.problem(
+                "/issuer/full_name",
+                "cần tên đầy đủ của cơ quan (ví dụ \"Ủy ban nhân dân huyện Ninh Giang\") để ghi dòng \"Kèm theo\" của phụ lục",
+            );
+        }
+        let body = self.body(&raw, &annexes);
         let mut noi_nhan: Vec<String> = Vec::new();
         for (i, item) in raw.noi_nhan.iter().enumerate() {
             let t = self.required(&format!("/noi_nhan/{i}"), item, false);
@@ -410,6 +447,7 @@ impl Validator<'_> {
             noi_nhan,
             luu,
             signer,
+            annexes,
         })
     }
 
@@ -476,7 +514,7 @@ impl Validator<'_> {
         k
     }
 
-    fn body(&mut self, raw: &RawDocument) -> Vec<body::Block> {
+    fn body(&mut self, raw: &RawDocument, annexes: &[Annex]) -> Vec<body::Block> {
         let text = match (&raw.body, &raw.body_file) {
             (Some(_), Some(_)) => {
                 self.problem(
@@ -497,7 +535,230 @@ impl Validator<'_> {
         };
         let pointer = if raw.body.is_some() { "/body" } else { "/body_file" };
         let text = self.required(pointer, &text, true);
+        let text = self.annex_references(pointer, &text, annexes);
         body::parse(&text)
+    }
+
+    /// Replace `{{phu_luc.ID}}` by the annex's current heading (`Phụ lục II`), so that a
+    /// reference follows the annex when annexes are added or reordered.
+    fn annex_references(&mut self, pointer: &str, text: &str, annexes: &[Annex]) -> String {
+        const OPEN: &str = "{{phu_luc.";
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find(OPEN) {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + OPEN.len()..];
+            let Some(end) = after.find("}}") else {
+                out.push_str(&rest[start..]);
+                return out;
+            };
+            let id = after[..end].trim();
+            match annexes.iter().position(|a| a.id == id) {
+                Some(i) => out.push_str(&annex::label(i, annexes.len())),
+                None => {
+                    let ids: Vec<_> = annexes.iter().map(|a| a.id.as_str()).collect();
+                    self.problem(
+                        pointer,
+                        format!(
+                            "tham chiếu tới phụ lục \"{id}\" không có (các phụ lục: {})",
+                            if ids.is_empty() { "chưa có".into() } else { ids.join(", ") }
+                        ),
+                    );
+                    out.push_str(&rest[start..start + OPEN.len() + end + 2]);
+                }
+            }
+            rest = &after[end + 2..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn annexes(&mut self, raws: &[RawAnnex]) -> Vec<Annex> {
+        let mut out: Vec<Annex> = Vec::new();
+        let count = raws.len();
+        for (i, raw) in raws.iter().enumerate() {
+            let at = |rest: &str| format!("/annexes/{i}{rest}");
+            let id = self.required(&at("/id"), &raw.id, false);
+            if out.iter().any(|a| a.id == id) {
+                self.problem(&at("/id"), format!("trùng mã phụ lục \"{id}\""));
+            }
+            let title = self.required(&at("/title"), &raw.title, false);
+            let numbering = match raw.numbering.as_deref() {
+                None => Numbering::Continuous,
+                Some(n) => Numbering::parse(n).unwrap_or_else(|| {
+                    self.problem(
+                        &at("/numbering"),
+                        format!("cách đánh số \"{n}\" không hợp lệ (cần: continuous, per_group hoặc nested)"),
+                    );
+                    Numbering::Continuous
+                }),
+            };
+            let columns = match &raw.columns {
+                None => annex::default_columns(),
+                Some(cols) => self.columns(&at("/columns"), cols),
+            };
+            let landscape = match raw.orientation.as_deref() {
+                None | Some("auto") => columns.len() >= 6,
+                Some("landscape") => true,
+                Some("portrait") => false,
+                Some(o) => {
+                    self.problem(
+                        &at("/orientation"),
+                        format!("hướng trang \"{o}\" không hợp lệ (cần: auto, portrait hoặc landscape)"),
+                    );
+                    false
+                }
+            };
+            let sheet_name = match &raw.sheet_name {
+                Some(n) => self.text(&at("/sheet_name"), n, false),
+                None => annex::label(i, count),
+            };
+            if let Some(p) = annex::sheet_name_problem(&sheet_name) {
+                self.problem(&at("/sheet_name"), p);
+            }
+            if out.iter().any(|a| a.sheet_name.to_lowercase() == sheet_name.to_lowercase()) {
+                self.problem(
+                    &at("/sheet_name"),
+                    format!("trùng tên trang tính \"{sheet_name}\" (Excel không phân biệt chữ hoa, chữ thường)"),
+                );
+            }
+            let stt_col = columns.iter().position(|c| c.key == annex::STT).unwrap_or(0);
+            let mut rows = Vec::with_capacity(raw.rows.len());
+            for (j, row) in raw.rows.iter().enumerate() {
+                if let Some(r) = self.annex_row(&at(&format!("/rows/{j}")), row, &columns, true) {
+                    rows.push(r);
+                }
+            }
+            if rows.iter().all(|r| matches!(r, RawRow::Group(_))) {
+                self.problem(&at("/rows"), "phụ lục cần ít nhất một dòng nhiệm vụ");
+            }
+            out.push(Annex {
+                id,
+                title,
+                columns,
+                landscape,
+                sheet_name,
+                rows: annex::number(rows, numbering, stt_col),
+            });
+        }
+        out
+    }
+
+    fn columns(&mut self, pointer: &str, cols: &[RawColumn]) -> Vec<Column> {
+        let mut out: Vec<Column> = Vec::new();
+        for (i, c) in cols.iter().enumerate() {
+            let at = format!("{pointer}/{i}");
+            let key = self.required(&format!("{at}/key"), &c.key, false);
+            if out.iter().any(|o| o.key == key) || key == "group" || key == "items" {
+                self.problem(
+                    &format!("{at}/key"),
+                    format!("mã cột \"{key}\" bị trùng hoặc là từ dành riêng (group, items)"),
+                );
+            }
+            let label = self.required(&format!("{at}/label"), &c.label, false);
+            let width = c.width.unwrap_or(1.0);
+            if !(width.is_finite() && width > 0.0 && width <= 100.0) {
+                self.problem(&format!("{at}/width"), format!("độ rộng tương đối phải là số dương (nhận được {width})"));
+            }
+            let align = match c.align.as_deref() {
+                None => {
+                    if key == annex::STT {
+                        annex::Align::Center
+                    } else {
+                        annex::Align::Left
+                    }
+                }
+                Some(a) => annex::Align::parse(a).unwrap_or_else(|| {
+                    self.problem(
+                        &format!("{at}/align"),
+                        format!("căn lề \"{a}\" không hợp lệ (cần: left, center hoặc right)"),
+                    );
+                    annex::Align::Left
+                }),
+            };
+            out.push(Column { key, label, width, align });
+        }
+        if out.first().map(|c| c.key.as_str()) != Some(annex::STT) {
+            self.problem(pointer, "cột đầu tiên phải là cột số thứ tự, mã \"stt\" (công cụ tự đánh số)");
+        }
+        if out.len() < 2 {
+            self.problem(pointer, "cần ít nhất hai cột");
+        }
+        out
+    }
+
+    /// One row object: `{"group": "…"}` or cells by column key (+ `items` at top level).
+    fn annex_row(
+        &mut self,
+        pointer: &str,
+        row: &serde_json::Map<String, serde_json::Value>,
+        columns: &[Column],
+        top: bool,
+    ) -> Option<RawRow> {
+        use serde_json::Value;
+        if let Some(group) = row.get("group") {
+            if !top {
+                self.problem(pointer, "dòng con (items) không được là dòng nhóm");
+                return None;
+            }
+            if row.len() > 1 {
+                self.problem(pointer, "dòng nhóm chỉ có trường \"group\"");
+            }
+            let Value::String(g) = group else {
+                self.problem(&format!("{pointer}/group"), "sai kiểu dữ liệu: cần chuỗi văn bản");
+                return None;
+            };
+            return Some(RawRow::Group(self.required(&format!("{pointer}/group"), g, false)));
+        }
+        let mut cells = vec![String::new(); columns.len()];
+        let mut items = Vec::new();
+        for (key, value) in row {
+            let at = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+            if key == "items" && top {
+                match value {
+                    Value::Array(subs) => {
+                        for (k, sub) in subs.iter().enumerate() {
+                            let sub_at = format!("{at}/{k}");
+                            match sub {
+                                Value::Object(m) => {
+                                    if let Some(RawRow::Item(c, _)) = self.annex_row(&sub_at, m, columns, false) {
+                                        items.push(c);
+                                    }
+                                }
+                                _ => self.problem(&sub_at, "sai kiểu dữ liệu: cần đối tượng JSON ({...})"),
+                            }
+                        }
+                    }
+                    _ => self.problem(&at, "sai kiểu dữ liệu: cần danh sách (mảng JSON [...])"),
+                }
+                continue;
+            }
+            let Some(col) = columns.iter().position(|c| c.key == *key && c.key != annex::STT) else {
+                let valid: Vec<_> = columns.iter().filter(|c| c.key != annex::STT).map(|c| c.key.as_str()).collect();
+                self.problem(
+                    &at,
+                    format!(
+                        "cột \"{key}\" không có trong bảng (các cột: {}{})",
+                        valid.join(", "),
+                        if top { ", items; hoặc group" } else { "" }
+                    ),
+                );
+                continue;
+            };
+            cells[col] = match value {
+                Value::String(s) => self.text(&at, s, false),
+                Value::Number(n) => n.to_string(),
+                Value::Null => String::new(),
+                _ => {
+                    self.problem(&at, "sai kiểu dữ liệu: cần chuỗi văn bản hoặc số");
+                    String::new()
+                }
+            };
+            if cells[col].chars().count() > 32_767 {
+                self.problem(&at, "ô quá dài (Excel cho phép tối đa 32.767 ký tự)");
+            }
+        }
+        Some(RawRow::Item(cells, items))
     }
 
     /// Read `body_file`, which must lie inside the directory of the JSON file.

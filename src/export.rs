@@ -28,6 +28,19 @@ impl CreationTime {
             .map_or(Self::DocumentDate, Self::Epoch)
     }
 
+    /// The creation time as civil UTC (epoch) or local (document date) fields:
+    /// (year, month, day, hour, minute, second).
+    pub fn fields(self, date: DateParts) -> (i32, u8, u8, u8, u8, u8) {
+        match self {
+            Self::Epoch(secs) => {
+                let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+                let rem = secs.rem_euclid(86_400);
+                (y as i32, m, d, (rem / 3600) as u8, (rem % 3600 / 60) as u8, (rem % 60) as u8)
+            }
+            Self::DocumentDate => (date.year, date.month, date.day, 0, 0, 0),
+        }
+    }
+
     fn timestamp(self, date: DateParts) -> Option<Timestamp> {
         match self {
             Self::Epoch(secs) => {

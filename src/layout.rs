@@ -377,6 +377,43 @@ pub struct LayoutInput {
     pub signer_lines: Vec<String>,
     /// Họ tên.
     pub signer_name: String,
+    /// Annexes, laid out after the document (or alone, see `annex_only`).
+    pub annexes: Vec<AnnexInput>,
+    /// Lay out only the annexes (a separately filed annex).
+    pub annex_only: bool,
+    /// The 10 pt line top right of a separately filed annex's first page.
+    pub annex_signature_line: Option<String>,
+}
+
+/// One annex as the template receives it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnexInput {
+    /// `Phụ lục` / `Phụ lục II`.
+    pub label: String,
+    /// Title in capitals.
+    pub title: String,
+    /// `(Kèm theo Kế hoạch số …)`.
+    pub reference: String,
+    /// Landscape pages?
+    pub landscape: bool,
+    /// Columns.
+    pub columns: Vec<crate::annex::Column>,
+    /// Numbered rows.
+    pub rows: Vec<crate::annex::Row>,
+}
+
+impl AnnexInput {
+    fn new(doc: &Document, index: usize) -> Self {
+        let a = &doc.annexes[index];
+        Self {
+            label: doc.annex_label(index),
+            title: crate::vn::upper(&a.title),
+            reference: doc.annex_reference(),
+            landscape: a.landscape,
+            columns: a.columns.clone(),
+            rows: a.rows.clone(),
+        }
+    }
 }
 
 impl LayoutInput {
@@ -404,6 +441,19 @@ impl LayoutInput {
             noi_nhan: doc.noi_nhan_lines(),
             signer_lines: doc.signer.title_lines(),
             signer_name: doc.signer.name.clone(),
+            annexes: (0..doc.annexes.len()).map(|i| AnnexInput::new(doc, i)).collect(),
+            annex_only: false,
+            annex_signature_line: None,
         }
+    }
+
+    /// The layout input of annex `index` filed as its own PDF.
+    pub fn standalone_annex(doc: &Document, family: &str, index: usize) -> Self {
+        let mut input = Self::new(doc, family);
+        input.annexes = vec![AnnexInput::new(doc, index)];
+        input.annex_only = true;
+        input.annex_signature_line = Some(doc.annex_signature_line());
+        input.meta_title = format!("{} - {}", input.annexes[0].label, input.meta_title);
+        input
     }
 }

@@ -10,6 +10,7 @@
 //!
 //! [`inspect`] reads a laid-out document back as positioned text (tests, `check`).
 
+pub mod annex;
 pub mod body;
 pub mod cli;
 pub mod data;
@@ -19,6 +20,7 @@ pub mod inspect;
 pub mod layout;
 pub mod model;
 pub mod output;
+pub mod sheet;
 pub mod vn;
 
 use std::path::{Path, PathBuf};
@@ -40,34 +42,88 @@ pub enum ItemError {
     /// The PDF writer failed.
     #[error(transparent)]
     Export(#[from] export::ExportError),
+    /// The workbook could not be built.
+    #[error(transparent)]
+    Sheet(#[from] sheet::SheetError),
     /// The output could not be written.
     #[error(transparent)]
     Write(#[from] output::WriteError),
 }
 
+/// What to produce for a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Where the creation time of the outputs comes from.
+    pub time: export::CreationTime,
+    /// Also write each annex as its own PDF (ND30 §4: a separately filed annex).
+    pub annex_separately: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        Self { time: export::CreationTime::DocumentDate, annex_separately: false }
+    }
+}
+
 /// A document laid out and exported, not yet written.
 pub struct Rendered {
-    /// The laid-out pages (for inspection).
+    /// The laid-out pages of the main PDF (for inspection).
     pub layout: PagedDocument,
-    /// The PDF bytes.
+    /// The PDF bytes: the document and its annexes.
     pub pdf: Vec<u8>,
+    /// Each annex as its own PDF (with `annex_separately`), with its laid-out pages.
+    pub annex_pdfs: Vec<(PagedDocument, Vec<u8>)>,
+    /// The tracking workbook, when the document has annexes.
+    pub workbook: Option<Vec<u8>>,
     /// Template warnings.
     pub warnings: Vec<String>,
 }
 
-/// Lay out and export one validated document.
+impl Rendered {
+    /// The files to write for `input` into `out_dir`: `<stem>.pdf`, `<stem>.xlsx`,
+    /// `<stem>.phu-luc-<n>.pdf`.
+    pub fn files(&self, input: &Path, out_dir: &Path) -> Vec<(PathBuf, &[u8])> {
+        let stem = output_stem(input);
+        let mut files = vec![(out_dir.join(format!("{stem}.pdf")), self.pdf.as_slice())];
+        if let Some(xlsx) = &self.workbook {
+            files.push((out_dir.join(format!("{stem}.xlsx")), xlsx.as_slice()));
+        }
+        for (i, (_, pdf)) in self.annex_pdfs.iter().enumerate() {
+            files.push((out_dir.join(format!("{stem}.phu-luc-{}.pdf", i + 1)), pdf.as_slice()));
+        }
+        files
+    }
+}
+
+/// Lay out and export one validated document: the PDF (document + annexes), the tracking
+/// workbook when it has annexes, and optionally each annex alone.
 ///
 /// # Errors
-/// [`ItemError::Layout`] or [`ItemError::Export`].
-pub fn render(engine: &Engine, doc: &Document, time: export::CreationTime) -> Result<Rendered, ItemError> {
+/// [`ItemError::Layout`], [`ItemError::Export`] or [`ItemError::Sheet`].
+pub fn render(engine: &Engine, doc: &Document, options: RenderOptions) -> Result<Rendered, ItemError> {
     let input = layout::LayoutInput::new(doc, engine.family());
-    let (layout, warnings) = engine.layout(&input)?;
-    let pdf = export::pdf(&layout, input.today, time)?;
-    Ok(Rendered { layout, pdf, warnings })
+    let (layout, mut warnings) = engine.layout(&input)?;
+    let pdf = export::pdf(&layout, input.today, options.time)?;
+    let mut annex_pdfs = Vec::new();
+    if options.annex_separately {
+        for i in 0..doc.annexes.len() {
+            let input = layout::LayoutInput::standalone_annex(doc, engine.family(), i);
+            let (annex_layout, more) = engine.layout(&input)?;
+            warnings.extend(more);
+            let bytes = export::pdf(&annex_layout, input.today, options.time)?;
+            annex_pdfs.push((annex_layout, bytes));
+        }
+    }
+    let workbook = if doc.annexes.is_empty() { None } else { Some(sheet::tracking_workbook(doc, options.time)?) };
+    Ok(Rendered { layout, pdf, annex_pdfs, workbook, warnings })
+}
+
+/// The stem of every output of an input: its file name without extension.
+pub fn output_stem(input: &Path) -> String {
+    input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "van-ban".into())
 }
 
 /// The PDF path for an input: `out/<input stem>.pdf`.
 pub fn pdf_path(input: &Path, out_dir: &Path) -> PathBuf {
-    let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "van-ban".into());
-    out_dir.join(format!("{stem}.pdf"))
+    out_dir.join(format!("{}.pdf", output_stem(input)))
 }

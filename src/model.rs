@@ -15,6 +15,7 @@
 //!
 //! Everything else is in English.
 
+use crate::annex::Annex;
 use crate::body::Block;
 use crate::doctype::DocType;
 use crate::vn;
@@ -46,6 +47,8 @@ pub struct Document {
     pub luu: String,
     /// Người ký (ô 7).
     pub signer: Signer,
+    /// Phụ lục, in order.
+    pub annexes: Vec<Annex>,
 }
 
 /// Cơ quan ban hành and its chủ quản (ô 2).
@@ -179,8 +182,48 @@ impl Document {
         self.can_cu.iter().enumerate().map(|(i, c)| format!("{}{}", c, if i + 1 == n { '.' } else { ';' })).collect()
     }
 
+    /// The heading of annex `index` (0-based): `Phụ lục` when it is the only one, else
+    /// `Phụ lục I`, `Phụ lục II` … (ND30: Roman numerals from two annexes).
+    pub fn annex_label(&self, index: usize) -> String {
+        annex_label(index, self.annexes.len())
+    }
+
+    /// The italic line under an annex title: `(Kèm theo Kế hoạch số 18/KH-UBND ngày
+    /// 28/01/2022 của Ủy ban nhân dân huyện Ninh Giang)`; blanks in a draft.
+    pub fn annex_reference(&self) -> String {
+        let d = self.date;
+        let issuer = self.issuer.full_name.clone().unwrap_or_else(|| self.issuer.name.join(" "));
+        format!(
+            "(Kèm theo {} số {} ngày {} của {issuer})",
+            self.doc_type.name,
+            self.so_ky_hieu(),
+            vn::date_short(d.year, d.month, d.day)
+        )
+    }
+
+    /// The 10 pt line of a separately filed annex (ND30 §4/§6): the parent's số/ký hiệu
+    /// and blanks where the signing software writes the date and time.
+    pub fn annex_signature_line(&self) -> String {
+        let blank = |n| vn::NBSP.to_string().repeat(n);
+        format!(
+            "Số: {}; {}/{}/{}; {}:{}:{} +07:00",
+            self.so_ky_hieu(),
+            blank(4),
+            blank(4),
+            blank(8),
+            blank(4),
+            blank(4),
+            blank(4)
+        )
+    }
+
     /// Is this still a draft (number or day blank)?
     pub fn is_draft(&self) -> bool {
         self.so.is_none() || self.date.day.is_none()
     }
+}
+
+/// `Phụ lục` for a single annex, `Phụ lục I` … when there are several.
+pub fn annex_label(index: usize, count: usize) -> String {
+    if count <= 1 { "Phụ lục".to_string() } else { format!("Phụ lục {}", vn::roman(index as u32 + 1)) }
 }

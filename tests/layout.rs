@@ -33,12 +33,14 @@ fn cap_top(l: &Line) -> f64 {
 #[test]
 fn pages_are_a4_and_no_glyph_enters_the_nd30_margins() {
     let r = ninh_giang();
-    assert!(r.ins.pages.len() >= 4, "the plan is 4-5 pages, got {}", r.ins.pages.len());
-    for (w, h) in &r.ins.pages {
+    // The plan's portrait pages; the landscape annex is checked in tests/annex.rs.
+    let plan_pages = line(&r.ins, "Phụ lục").page;
+    assert!(plan_pages >= 4, "the plan is 4-5 pages, got {plan_pages}");
+    for (w, h) in &r.ins.pages[..plan_pages] {
         assert_near(*w, 210.0, 0.5, "page width");
         assert_near(*h, 297.0, 0.5, "page height");
     }
-    for run in &r.ins.runs {
+    for run in r.ins.runs.iter().filter(|x| x.page < plan_pages) {
         let (l, t, rr, b) = run.ink;
         let is_page_number = run.y < 20.0 && run.text.chars().all(|c| c.is_ascii_digit());
         if is_page_number {
@@ -177,7 +179,8 @@ fn title_and_trich_yeu_are_centred_with_a_short_rule() {
 #[test]
 fn page_numbers_from_page_two_centred_in_the_top_margin() {
     let r = ninh_giang();
-    let pages = r.ins.pages.len();
+    // The plan's pages (its annex is numbered on its own, see tests/annex.rs).
+    let pages = line(&r.ins, "Phụ lục").page;
     for p in 0..pages {
         let numbers: Vec<_> = r.ins.runs.iter().filter(|x| x.page == p && x.y < 20.0).collect();
         if p == 0 {
@@ -236,7 +239,8 @@ fn signature_never_stands_alone_on_its_page() {
     let sig = line(&r.ins, "TM. ỦY BAN NHÂN DÂN");
     let last = r.ins.line_starting("Trên đây là Kế hoạch").expect("last paragraph");
     assert_eq!(sig.page, last.page, "closing travels with the last paragraph");
-    assert_eq!(sig.page + 1, r.ins.pages.len(), "the signature is on the last page");
+    let annex = r.ins.line("Phụ lục").expect("annex heading");
+    assert_eq!(sig.page + 1, annex.page, "the signature is on the plan's last page");
 }
 
 /// Words of a text, without the markdown marks of the seed file.
@@ -255,7 +259,8 @@ fn every_word_of_the_seed_in_order() {
         ["ỦY BAN NHÂN DÂN", "HUYỆN NINH GIANG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"];
     let mut text = String::new();
     let nn = line(&r.ins, "Nơi nhận:");
-    for p in 0..r.ins.pages.len() {
+    // The plan's pages only: the annex that follows is not in the seed text.
+    for p in 0..=nn.page {
         let mut lines = r.ins.lines(p);
         if p == nn.page {
             // The closing is two columns: read Nơi nhận, then the signature.
@@ -273,7 +278,8 @@ fn every_word_of_the_seed_in_order() {
             text.push('\n');
         }
     }
-    let got = words(&text);
+    // The seed's "(Có phụ lục …)" is generated from the annex reference as "Phụ lục".
+    let got = words(&text.replace("(Có Phụ lục", "(Có phụ lục"));
     let want = words(&seed);
     if got != want {
         let at = got.iter().zip(&want).position(|(a, b)| a != b).unwrap_or(got.len().min(want.len()));
@@ -356,4 +362,22 @@ fn same_input_same_bytes() {
     assert_eq!(a, b);
     let text = String::from_utf8_lossy(&a);
     assert!(text.contains("2022-01-28") || text.contains("20220128"), "creation date from the document date");
+}
+
+#[test]
+fn parent_body_line_is_upright_caps_on_the_issuer_axis() {
+    let mut data = minimal();
+    data["issuer"] = serde_json::json!({"parent": "UBND tỉnh Nghệ An", "name": "Sở Nội vụ", "abbreviation": "SNV"});
+    let r = render_json(&engine(), &data.to_string());
+    let parent = line(&r.ins, "UBND TỈNH NGHỆ AN");
+    let issuer = line(&r.ins, "SỞ NỘI VỤ");
+    assert_eq!((parent.size(), issuer.size()), (13.0, 13.0));
+    assert!(!parent.bold() && !parent.italic() && issuer.bold());
+    assert!(issuer.y > parent.y && (issuer.y - parent.y) / PT <= 1.25 * 13.0, "single-spaced");
+    assert_near(parent.centre(), issuer.centre(), 1.0, "same axis");
+    line(&r.ins, "Số: 07/KH-SNV");
+    // The rule is under the issuer, not the parent: 1/3-1/2 of the issuer line.
+    let rule = r.ins.rules.iter().find(|x| x.y > issuer.y && x.x < CENTRE).unwrap();
+    let w = issuer.x1 - issuer.x0;
+    assert!(rule.length >= w / 3.0 - 1.0 && rule.length <= w / 2.0 + 1.0);
 }

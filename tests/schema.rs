@@ -31,6 +31,7 @@ const TOP_KEYS: &[&str] = &[
     "noi_nhan",
     "luu",
     "signer",
+    "annexes",
 ];
 const ISSUER_KEYS: &[&str] = &["parent", "name", "abbreviation", "full_name"];
 const SIGNER_KEYS: &[&str] = &["authority", "on_behalf_of", "title", "name"];
@@ -90,7 +91,10 @@ const CHECKED: &[&str] = &[
     "type",
     "enum",
     "minimum",
+    "exclusiveMinimum",
     "maximum",
+    "minLength",
+    "maxLength",
     "minItems",
     "items",
     "required",
@@ -141,6 +145,18 @@ fn check(root: &Value, schema: &Value, v: &Value, at: &str) -> Result<(), String
         if s.get("maximum").and_then(Value::as_f64).is_some_and(|max| n > max) {
             return fail(format!("{v} is above the maximum"));
         }
+        if s.get("exclusiveMinimum").and_then(Value::as_f64).is_some_and(|min| n <= min) {
+            return fail(format!("{v} is not above the exclusive minimum"));
+        }
+    }
+    if let Some(text) = v.as_str() {
+        let len = text.chars().count() as u64;
+        if s.get("minLength").and_then(Value::as_u64).is_some_and(|min| len < min) {
+            return fail(format!("{v} is shorter than minLength"));
+        }
+        if s.get("maxLength").and_then(Value::as_u64).is_some_and(|max| len > max) {
+            return fail(format!("{v} is longer than maxLength"));
+        }
     }
     if let Some(a) = v.as_array() {
         if s.get("minItems").and_then(Value::as_u64).is_some_and(|min| (a.len() as u64) < min) {
@@ -165,6 +181,9 @@ fn check(root: &Value, schema: &Value, v: &Value, at: &str) -> Result<(), String
                 Some(sub) => check(root, sub, x, &format!("{at}/{k}"))?,
                 None if s.get("additionalProperties") == Some(&Value::Bool(false)) => {
                     return fail(format!("{k:?} is not allowed"));
+                }
+                None if s.get("additionalProperties").is_some_and(Value::is_object) => {
+                    check(root, &s["additionalProperties"], x, &format!("{at}/{k}"))?
                 }
                 None => {}
             }
@@ -291,9 +310,11 @@ fn body_or_body_file_exactly_one() {
         s["oneOf"].as_array().unwrap().iter().map(|b| strings(&b["required"])).collect();
     assert_eq!(branches, [set(["body"]), set(["body_file"])]);
 
-    let dir = root().join("samples").join("ninh-giang-2022");
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("noi-dung.txt"), "I. MỤC ĐÍCH\n- Nội dung.\n").unwrap();
+    let dir = tmp.path().to_path_buf();
     let with_file = |doc: &mut Value| {
-        doc["body_file"] = json!("ke-hoach.noi-dung.txt");
+        doc["body_file"] = json!("noi-dung.txt");
     };
     let mut file_only = base();
     file_only.as_object_mut().unwrap().remove("body");

@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use vanban::export::CreationTime;
 use vanban::inspect::Inspection;
 use vanban::{Document, Engine, EngineOptions};
 
@@ -31,7 +30,7 @@ pub struct Rendered {
 }
 
 pub fn render_doc(engine: &Engine, doc: &Document) -> Rendered {
-    let r = vanban::render(engine, doc, CreationTime::DocumentDate).unwrap_or_else(|e| panic!("{e}"));
+    let r = vanban::render(engine, doc, vanban::RenderOptions::default()).unwrap_or_else(|e| panic!("{e}"));
     Rendered { ins: Inspection::new(&r.layout), pdf: r.pdf, warnings: r.warnings }
 }
 

@@ -1,0 +1,247 @@
+//! Phụ lục: tables attached to a document (ND30 Phụ lục I, III.1; spec §4).
+//!
+//! Columns are data (label, relative width, alignment), rows are tasks or group rows, and
+//! the STT column is generated here, once, so that the PDF and the workbook number every
+//! row the same way.
+
+use serde::Serialize;
+
+use crate::vn;
+
+/// Horizontal alignment of a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Align {
+    /// Flush left (text columns).
+    Left,
+    /// Centred (STT, dates).
+    Center,
+    /// Flush right (figures).
+    Right,
+}
+
+impl Align {
+    /// Parse `left`, `center`/`centre`, `right`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "left" => Some(Self::Left),
+            "center" | "centre" => Some(Self::Center),
+            "right" => Some(Self::Right),
+            _ => None,
+        }
+    }
+}
+
+/// One column of an annex table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Column {
+    /// Key used by the rows (`nhiem_vu`); `stt` is the generated number column.
+    pub key: String,
+    /// Header label (`Nhiệm vụ`).
+    pub label: String,
+    /// Relative width (the table always spans the text width).
+    pub width: f64,
+    /// Alignment of the cells.
+    pub align: Align,
+}
+
+/// Key of the generated number column.
+pub const STT: &str = "stt";
+
+/// The default columns of a task annex: `STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp
+/// | Thời gian thực hiện | Sản phẩm`.
+pub fn default_columns() -> Vec<Column> {
+    let col = |key: &str, label: &str, width: f64, align: Align| Column {
+        key: key.into(),
+        label: label.into(),
+        width,
+        align,
+    };
+    vec![
+        col(STT, "STT", 0.55, Align::Center),
+        col("nhiem_vu", "Nhiệm vụ", 3.2, Align::Left),
+        col("chu_tri", "Cơ quan chủ trì", 1.6, Align::Left),
+        col("phoi_hop", "Cơ quan phối hợp", 1.9, Align::Left),
+        col("thoi_gian", "Thời gian thực hiện", 1.2, Align::Center),
+        col("san_pham", "Sản phẩm", 2.0, Align::Left),
+    ]
+}
+
+/// How the STT column counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numbering {
+    /// Groups I, II …; tasks 1, 2 … across groups; sub-items 5.1, 5.2.
+    Continuous,
+    /// Groups I, II …; tasks restart at 1 in each group; sub-items 2.1.
+    PerGroup,
+    /// Groups 1, 2 …; tasks 1.1, 1.2 …; sub-items 1.2.1.
+    Nested,
+}
+
+impl Numbering {
+    /// Parse `continuous`, `per_group`, `nested`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "continuous" => Some(Self::Continuous),
+            "per_group" => Some(Self::PerGroup),
+            "nested" => Some(Self::Nested),
+            _ => None,
+        }
+    }
+}
+
+/// A row of an annex, numbered.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Row {
+    /// A group heading spanning the table, bold: `I` | `TUYÊN TRUYỀN …`.
+    Group {
+        /// Its number (`I`, or `1` when nested).
+        stt: String,
+        /// The heading, in capitals.
+        text: String,
+    },
+    /// A task; `cells` has one entry per column, the STT column holding `stt`.
+    Item {
+        /// Its number (`5`, `5.1`, `1.2`).
+        stt: String,
+        /// 0 for tasks, 1 for sub-items.
+        level: u8,
+        /// Cell texts, one per column.
+        cells: Vec<String>,
+    },
+}
+
+/// A task as given, before numbering.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawRow {
+    /// A group heading.
+    Group(String),
+    /// A task: cells by column (STT cell empty), and its sub-items.
+    Item(Vec<String>, Vec<Vec<String>>),
+}
+
+/// A validated annex.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Annex {
+    /// Identifier used by body references (`{{phu_luc.nhiem-vu}}`).
+    pub id: String,
+    /// Title (printed in capitals).
+    pub title: String,
+    /// Columns, STT first.
+    pub columns: Vec<Column>,
+    /// Landscape pages?
+    pub landscape: bool,
+    /// Worksheet name in the tracking workbook (Excel rules checked).
+    pub sheet_name: String,
+    /// Numbered rows.
+    pub rows: Vec<Row>,
+}
+
+impl Annex {
+    /// Number of task rows (sub-items included).
+    pub fn task_count(&self) -> usize {
+        self.rows.iter().filter(|r| matches!(r, Row::Item { .. })).count()
+    }
+}
+
+/// Number raw rows: STT values per the annex's numbering. `stt_col` is the index of the
+/// STT column in each cell vector.
+pub fn number(rows: Vec<RawRow>, numbering: Numbering, stt_col: usize) -> Vec<Row> {
+    let mut out = Vec::with_capacity(rows.len());
+    let (mut group, mut task) = (0u32, 0u32);
+    for row in rows {
+        match row {
+            RawRow::Group(text) => {
+                group += 1;
+                if numbering != Numbering::Continuous {
+                    task = 0;
+                }
+                let stt = if numbering == Numbering::Nested { group.to_string() } else { vn::roman(group) };
+                out.push(Row::Group { stt, text: vn::upper(&text) });
+            }
+            RawRow::Item(mut cells, items) => {
+                task += 1;
+                let stt = if numbering == Numbering::Nested && group > 0 {
+                    format!("{group}.{task}")
+                } else {
+                    task.to_string()
+                };
+                cells[stt_col] = stt.clone();
+                out.push(Row::Item { stt: stt.clone(), level: 0, cells });
+                for (k, mut sub) in items.into_iter().enumerate() {
+                    let sub_stt = format!("{stt}.{}", k + 1);
+                    sub[stt_col] = sub_stt.clone();
+                    out.push(Row::Item { stt: sub_stt, level: 1, cells: sub });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Excel's rules for a worksheet name; `None` if it is valid, else what is wrong.
+pub fn sheet_name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("tên trang tính không được để trống".into());
+    }
+    if name.chars().count() > 31 {
+        return Some(format!("tên trang tính \"{name}\" dài {} ký tự; Excel cho phép tối đa 31", name.chars().count()));
+    }
+    if let Some(c) = name.chars().find(|c| "[]:*?/\\".contains(*c)) {
+        return Some(format!("tên trang tính \"{name}\" có ký tự \"{c}\" mà Excel không cho phép ([ ] : * ? / \\)"));
+    }
+    if name.starts_with('\'') || name.ends_with('\'') {
+        return Some(format!("tên trang tính \"{name}\" không được bắt đầu hay kết thúc bằng dấu '"));
+    }
+    if name.eq_ignore_ascii_case("history") {
+        return Some("\"History\" là tên Excel dành riêng".into());
+    }
+    None
+}
+
+/// `Phụ lục` for a single annex, `Phụ lục I` … when there are several.
+pub fn label(index: usize, count: usize) -> String {
+    crate::model::annex_label(index, count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(n: usize) -> RawRow {
+        RawRow::Item(vec![String::new(); 3], vec![vec![String::new(); 3]; n])
+    }
+
+    fn stts(rows: &[Row]) -> Vec<String> {
+        rows.iter()
+            .map(|r| match r {
+                Row::Group { stt, .. } | Row::Item { stt, .. } => stt.clone(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn numbering_modes() {
+        let rows = || vec![RawRow::Group("a".into()), raw(0), raw(2), RawRow::Group("b".into()), raw(0), raw(0)];
+        assert_eq!(stts(&number(rows(), Numbering::Continuous, 0)), ["I", "1", "2", "2.1", "2.2", "II", "3", "4"]);
+        assert_eq!(stts(&number(rows(), Numbering::PerGroup, 0)), ["I", "1", "2", "2.1", "2.2", "II", "1", "2"]);
+        assert_eq!(
+            stts(&number(rows(), Numbering::Nested, 0)),
+            ["1", "1.1", "1.2", "1.2.1", "1.2.2", "2", "2.1", "2.2"]
+        );
+        let numbered = number(rows(), Numbering::Continuous, 0);
+        assert_eq!(numbered[0], Row::Group { stt: "I".into(), text: "A".into() });
+        assert!(matches!(&numbered[3], Row::Item { cells, level: 1, .. } if cells[0] == "2.1"));
+    }
+
+    #[test]
+    fn excel_sheet_names() {
+        assert_eq!(sheet_name_problem("Phụ lục I"), None);
+        assert!(sheet_name_problem(&"x".repeat(32)).unwrap().contains("tối đa 31"));
+        assert!(sheet_name_problem("Quý 1/2022").unwrap().contains("\"/\""));
+        assert!(sheet_name_problem("'a").is_some());
+        assert!(sheet_name_problem("").is_some());
+        assert!(sheet_name_problem("history").is_some());
+    }
+}

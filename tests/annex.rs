@@ -1,0 +1,391 @@
+//! Issue 3: annexes (phụ lục) in the plan PDF, filed separately, and as a tracking
+//! workbook; checked on the laid-out pages and by reading the workbook back.
+
+mod common;
+
+use std::io::{Cursor, Read};
+
+use calamine::{Data, Reader, Xlsx};
+use common::*;
+use serde_json::json;
+use vanban::RenderOptions;
+use vanban::inspect::{Inspection, Line};
+
+const PT: f64 = 25.4 / 72.0;
+
+fn sample_doc() -> vanban::Document {
+    load(&sample("ninh-giang-2022/ke-hoach.json"))
+}
+
+fn render_with(doc: &vanban::Document, annex_separately: bool) -> vanban::Rendered {
+    vanban::render(&engine(), doc, RenderOptions { annex_separately, ..RenderOptions::default() })
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn line(ins: &Inspection, text: &str) -> Line {
+    ins.line(text).unwrap_or_else(|| panic!("no line {text:?} in:\n{}", ins.text()))
+}
+
+/// Index of the first annex page: the page of the `Phụ lục` heading.
+fn annex_start(ins: &Inspection, label: &str) -> usize {
+    line(ins, label).page
+}
+
+#[test]
+fn annex_starts_a_new_landscape_page_with_its_heading() {
+    let r = render_with(&sample_doc(), false);
+    let ins = Inspection::new(&r.layout);
+    let sig = line(&ins, "TM. ỦY BAN NHÂN DÂN");
+    let start = annex_start(&ins, "Phụ lục");
+    assert_eq!(start, sig.page + 1, "the annex starts on the page after the signature");
+    for p in 0..ins.pages.len() {
+        let (w, h) = ins.pages[p];
+        if p < start {
+            assert!((w - 210.0).abs() < 0.5 && (h - 297.0).abs() < 0.5, "plan page {p} portrait");
+        } else {
+            assert!((w - 297.0).abs() < 0.5 && (h - 210.0).abs() < 0.5, "annex page {p} landscape");
+        }
+    }
+    let lines = ins.lines(start);
+    let centre = (31.0 + 297.0 - 16.0) / 2.0;
+    let heading = &lines[0];
+    assert_eq!(heading.text(), "Phụ lục", "first line of the annex page");
+    assert_eq!(heading.size(), 14.0);
+    assert!(heading.bold() && !heading.italic());
+    assert!((heading.centre() - centre).abs() <= 1.5);
+    let title = &lines[1];
+    assert!(title.text().starts_with("CÁC NHIỆM VỤ, SẢN PHẨM THỰC HIỆN KẾ HOẠCH"), "{}", title.text());
+    assert!(title.bold() && title.size() == 14.0);
+    assert!((title.centre() - centre).abs() <= 1.5);
+    let reference =
+        line(&ins, "(Kèm theo Kế hoạch số 18/KH-UBND ngày 28/01/2022 của Ủy ban nhân dân huyện Ninh Giang)");
+    assert_eq!(reference.page, start);
+    assert!(reference.italic() && !reference.bold() && reference.size() == 14.0);
+    assert!((reference.centre() - centre).abs() <= 1.5);
+    assert!(reference.y > title.y && (reference.y - heading.y) < 25.0);
+}
+
+#[test]
+fn annex_pages_are_numbered_from_one_and_repeat_the_header_row() {
+    let r = render_with(&sample_doc(), false);
+    let ins = Inspection::new(&r.layout);
+    let start = annex_start(&ins, "Phụ lục");
+    let pages = ins.pages.len();
+    assert!(pages - start >= 2, "the sample annex spans several pages");
+    for p in start..pages {
+        let numbers: Vec<String> = ins
+            .runs
+            .iter()
+            .filter(|x| x.page == p && x.y < 20.0 && x.text.chars().all(|c| c.is_ascii_digit()))
+            .map(|x| x.text.clone())
+            .collect();
+        if p == start {
+            assert!(numbers.is_empty(), "number hidden on the annex's first page: {numbers:?}");
+        } else {
+            assert_eq!(numbers, [(p - start + 1).to_string()], "annex page {}", p - start + 1);
+        }
+        let lines = ins.lines(p);
+        let header = lines.iter().find(|l| l.text() == "STT").expect("header row");
+        assert!(header.bold(), "header row on annex page {p}");
+        // Labels of the header row (vertically centred; `Thời gian thực hiện` wraps).
+        let mut row: Vec<String> =
+            lines.iter().filter(|l| (l.y - header.y).abs() < 4.0 && l.bold()).map(Line::text).collect();
+        row.sort();
+        assert_eq!(
+            row,
+            ["Cơ quan chủ trì", "Cơ quan phối hợp", "Nhiệm vụ", "STT", "Sản phẩm", "Thời gian", "thực hiện"],
+            "page {p}"
+        );
+        assert!(
+            lines.iter().all(|l| l.y < 20.0 || l.y >= header.y - 4.0 || p == start),
+            "header row is the first row on continuation pages"
+        );
+    }
+    // ND30 margins hold on landscape pages too, and the table fits the text width.
+    for run in ins.runs.iter().filter(|x| x.page >= start && x.y > 20.0) {
+        let (l, t, rr, b) = run.ink;
+        assert!(l >= 30.0 && rr <= 297.0 - 15.0 && t >= 20.0 && b <= 210.0 - 20.0, "{:?} at {:?}", run.text, run.ink);
+    }
+    for rule in ins.rules.iter().filter(|x| x.page >= start) {
+        assert!(rule.x >= 31.0 - 0.3 && rule.x + rule.length <= 297.0 - 16.0 + 0.3, "table line {rule:?}");
+    }
+}
+
+/// STT cells of the annex pages in reading order: text runs inside the first column
+/// (left of 45 mm), one entry per baseline, without the repeated header.
+fn stt_cells(ins: &Inspection, start: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in start..ins.pages.len() {
+        let mut runs: Vec<_> = ins.runs.iter().filter(|x| x.page == p && x.y > 20.0 && x.x + x.width < 45.0).collect();
+        runs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+        let mut last_y = f64::NEG_INFINITY;
+        for r in runs {
+            if (r.y - last_y).abs() < 0.5 {
+                if let Some(s) = out.last_mut() {
+                    s.push_str(&r.text);
+                }
+            } else {
+                out.push(r.text.clone());
+            }
+            last_y = r.y;
+        }
+    }
+    out.retain(|s| s != "STT");
+    out
+}
+
+#[test]
+fn sample_rows_are_numbered_continuously_with_sub_items() {
+    let r = render_with(&sample_doc(), false);
+    let ins = Inspection::new(&r.layout);
+    let stt = stt_cells(&ins, annex_start(&ins, "Phụ lục"));
+    let groups: Vec<&String> = stt.iter().filter(|s| s.chars().all(|c| "IVX".contains(c))).collect();
+    assert_eq!(groups, ["I", "II", "III", "IV", "V"]);
+    let tasks: Vec<&String> = stt.iter().filter(|s| s.starts_with(|c: char| c.is_ascii_digit())).collect();
+    let mut want: Vec<String> = (1..=21).map(|n| n.to_string()).collect();
+    want.extend(["21.1", "21.2", "21.3", "22"].map(String::from));
+    assert_eq!(tasks, want.iter().collect::<Vec<_>>());
+    // Group rows are bold and span the table.
+    let group = line(&ins, "TUYÊN TRUYỀN TRÊN CÁC PHƯƠNG TIỆN THÔNG TIN ĐẠI CHÚNG");
+    assert!(group.bold());
+}
+
+#[test]
+fn body_pointer_names_the_annex_and_follows_reordering() {
+    let r = render_with(&sample_doc(), false);
+    let ins = Inspection::new(&r.layout);
+    assert!(ins.text().contains("(Có Phụ lục các nhiệm vụ, sản phẩm thực hiện kế hoạch kèm theo)"));
+
+    let two = |order: [&str; 2]| {
+        let mut d = minimal();
+        d["issuer"]["full_name"] = "Ủy ban nhân dân xã Kim Liên".into();
+        d["body"] = "Chi tiết tại {{phu_luc.a}}; kinh phí tại {{phu_luc.b}}.".into();
+        let annex = |id: &str| json!({"id": id, "title": format!("Bảng {id}"), "rows": [{"nhiem_vu": "Việc 1"}]});
+        d["annexes"] = json!([annex(order[0]), annex(order[1])]);
+        let r = render_json(&engine(), &d.to_string());
+        (r.ins.text(), r.ins)
+    };
+    let (text, ins) = two(["a", "b"]);
+    assert!(text.contains("Chi tiết tại Phụ lục I; kinh phí tại Phụ lục II."), "{text}");
+    assert_eq!(line(&ins, "Phụ lục I").page + 1, line(&ins, "Phụ lục II").page);
+    line(&ins, "BẢNG A");
+    let (text, _) = two(["b", "a"]);
+    assert!(text.contains("Chi tiết tại Phụ lục II; kinh phí tại Phụ lục I."), "{text}");
+
+    let mut d = minimal();
+    d["body"] = "Xem {{phu_luc.khong-co}}.".into();
+    let err = vanban::data::parse(std::path::Path::new("x.json"), &d.to_string()).unwrap_err();
+    assert_eq!(err.to_string(), "x.json: /body: tham chiếu tới phụ lục \"khong-co\" không có (các phụ lục: chưa có)");
+}
+
+#[test]
+fn draft_reference_line_leaves_blanks() {
+    let mut d = minimal();
+    d.as_object_mut().unwrap().remove("so");
+    d["date"] = "2025-09".into();
+    d["issuer"]["full_name"] = "Ủy ban nhân dân xã Kim Liên".into();
+    d["annexes"] = json!([{"id": "a", "title": "Nhiệm vụ", "orientation": "portrait", "rows": [{"nhiem_vu": "Việc"}]}]);
+    let r = render_json(&engine(), &d.to_string());
+    let text: String = r.ins.runs.iter().filter(|x| x.page == 1 && x.italic).map(|x| x.text.as_str()).collect();
+    let nbsp = '\u{a0}';
+    assert!(text.contains(&format!("số {}/KH-UBND ngày ", nbsp.to_string().repeat(9))), "{text:?}");
+    assert!(
+        text.contains(&format!("{}/09/2025 của Ủy ban nhân dân xã Kim Liên)", nbsp.to_string().repeat(7))),
+        "{text:?}"
+    );
+    assert_eq!(r.ins.pages[1], (210.0, 297.0), "portrait as asked");
+}
+
+#[test]
+fn separately_filed_annex_carries_the_signature_line() {
+    let r = render_with(&sample_doc(), true);
+    assert_eq!(r.annex_pdfs.len(), 1);
+    let (layout, pdf) = &r.annex_pdfs[0];
+    assert!(pdf.starts_with(b"%PDF-"));
+    let ins = Inspection::new(layout);
+    let first = &ins.lines(0)[0];
+    assert!(first.text().starts_with("Số: 18/KH-UBND;"), "{}", first.text());
+    assert!(first.text().ends_with("+07:00"));
+    assert_eq!(first.size(), 10.0);
+    assert!(!first.bold() && !first.italic());
+    assert!(first.x1 >= 190.0 && first.runs[0].ink.1 <= 25.0, "top right: {first:?}");
+    assert_eq!(ins.lines(0)[1].text(), "Phụ lục");
+    assert!(ins.text().contains("(Kèm theo Kế hoạch số 18/KH-UBND"));
+    assert!(!ins.text().contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), "only the annex");
+    let main = Inspection::new(&r.layout);
+    let annex_pages = main.pages.len() - annex_start(&main, "Phụ lục");
+    assert_eq!(ins.pages.len(), annex_pages);
+}
+
+fn workbook(bytes: &[u8]) -> Xlsx<Cursor<Vec<u8>>> {
+    calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).expect("xlsx")
+}
+
+fn part(bytes: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut s = String::new();
+    zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+fn cell(range: &calamine::Range<Data>, row: u32, col: u32) -> String {
+    range.get_value((row, col)).map(|d| d.to_string()).unwrap_or_default()
+}
+
+#[test]
+fn tracking_workbook_mirrors_the_annex() {
+    let doc = sample_doc();
+    let r = render_with(&doc, false);
+    let bytes = r.workbook.as_deref().expect("workbook");
+    let mut wb = workbook(bytes);
+    assert_eq!(wb.sheet_names(), ["Phụ lục"]);
+    let range = wb.worksheet_range("Phụ lục").unwrap();
+    assert_eq!(
+        cell(&range, 0, 0),
+        "PHỤ LỤC: CÁC NHIỆM VỤ, SẢN PHẨM THỰC HIỆN KẾ HOẠCH TUYÊN TRUYỀN CẢI CÁCH HÀNH CHÍNH NHÀ NƯỚC NĂM 2022"
+    );
+    assert_eq!(
+        cell(&range, 1, 0),
+        "(Kèm theo Kế hoạch số 18/KH-UBND ngày 28/01/2022 của Ủy ban nhân dân huyện Ninh Giang)"
+    );
+    let header: Vec<String> = (0..9).map(|c| cell(&range, 4, c)).collect();
+    assert_eq!(
+        header,
+        [
+            "STT",
+            "Nhiệm vụ",
+            "Cơ quan chủ trì",
+            "Cơ quan phối hợp",
+            "Thời gian thực hiện",
+            "Sản phẩm",
+            "Tình trạng",
+            "Kết quả / sản phẩm đã có",
+            "Ghi chú"
+        ]
+    );
+    // Same STT as the PDF, row for row.
+    let ins = Inspection::new(&r.layout);
+    let pdf_stt = stt_cells(&ins, annex_start(&ins, "Phụ lục"));
+    let xlsx_stt: Vec<String> = (5..range.height() as u32).map(|r| cell(&range, r, 0)).collect();
+    assert_eq!(xlsx_stt, pdf_stt);
+    assert_eq!(xlsx_stt.len(), 5 + 25);
+    // Group row: STT bold Roman numeral, text merged across the rest.
+    assert_eq!(cell(&range, 5, 0), "I");
+    assert_eq!(cell(&range, 5, 1), "TUYÊN TRUYỀN TRÊN CÁC PHƯƠNG TIỆN THÔNG TIN ĐẠI CHÚNG");
+    wb.load_merged_regions().unwrap();
+    let merges: Vec<String> =
+        wb.merged_regions_by_sheet("Phụ lục").iter().map(|(_, _, d)| format!("{:?}-{:?}", d.start, d.end)).collect();
+    let group_rows: Vec<u32> =
+        (5..range.height() as u32).filter(|r| cell(&range, *r, 0).chars().all(|c| "IVX".contains(c))).collect();
+    assert_eq!(group_rows.len(), 5);
+    for r in &group_rows {
+        assert!(merges.contains(&format!("({r}, 1)-({r}, 8)")), "group row {r} merged: {merges:?}");
+    }
+    // Task rows: cells as in the data, status defaulted for the validation list.
+    let first_task = doc.annexes[0].rows.iter().find_map(|r| match r {
+        vanban::annex::Row::Item { cells, .. } => Some(cells.clone()),
+        _ => None,
+    });
+    let first_task = first_task.unwrap();
+    for (c, text) in first_task.iter().enumerate() {
+        assert_eq!(&cell(&range, 6, c as u32), text);
+    }
+    assert_eq!(cell(&range, 6, 6), "Chưa thực hiện");
+
+    let sheet = part(bytes, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains(r#"<dataValidation type="list""#), "validation list");
+    assert!(sheet.contains("<formula1>\"Chưa thực hiện,Đang thực hiện,Đã hoàn thành\"</formula1>"));
+    assert!(sheet.contains(r#"ySplit="5""#) && sheet.contains(r#"state="frozen""#), "frozen header");
+    assert!(sheet.contains(r#"paperSize="9""#) && sheet.contains(r#"orientation="landscape""#), "A4 landscape");
+    assert!(sheet.contains(r#"fitToHeight="0""#) && sheet.contains("<pageSetUpPr fitToPage=\"1\"/>"), "fit to width");
+    let book = part(bytes, "xl/workbook.xml");
+    assert!(book.contains("_xlnm.Print_Titles") && book.contains("'Phụ lục'!$5:$5"), "repeated header row");
+    let styles = part(bytes, "xl/styles.xml");
+    assert!(styles.contains(r#"<name val="Times New Roman"/>"#));
+    assert!(styles.contains("<left style=\"thin\">"), "borders");
+    assert!(styles.contains(r#"wrapText="1""#));
+    // Reproducible.
+    let again = render_with(&doc, false);
+    assert_eq!(again.workbook.as_deref(), Some(bytes));
+    assert!(part(bytes, "docProps/core.xml").contains("2022-01-28T00:00:00Z"));
+}
+
+#[test]
+fn sheet_names_follow_excel_rules_at_load_time() {
+    let annex = |name: &str| json!({"id": name, "title": "T", "sheet_name": name, "rows": [{"nhiem_vu": "x"}]});
+    let mut d = minimal();
+    d["issuer"]["full_name"] = "Ủy ban nhân dân xã Kim Liên".into();
+    d["annexes"] = json!([annex("Quý 1/2022"), annex(&"x".repeat(32)), annex("Nhiệm vụ"), annex("NHIỆM VỤ")]);
+    let err = vanban::data::parse(std::path::Path::new("x.json"), &d.to_string()).unwrap_err();
+    let lines: Vec<String> = err.to_string().lines().map(String::from).collect();
+    assert_eq!(
+        lines,
+        [
+            "x.json: /annexes/0/sheet_name: tên trang tính \"Quý 1/2022\" có ký tự \"/\" mà Excel không cho phép ([ ] : * ? / \\)",
+            &format!(
+                "x.json: /annexes/1/sheet_name: tên trang tính \"{}\" dài 32 ký tự; Excel cho phép tối đa 31",
+                "x".repeat(32)
+            ),
+            "x.json: /annexes/3/sheet_name: trùng tên trang tính \"NHIỆM VỤ\" (Excel không phân biệt chữ hoa, chữ thường)",
+        ]
+    );
+}
+
+#[test]
+fn annex_data_errors_are_located() {
+    let mut d = minimal();
+    d["annexes"] = json!([{
+        "id": "a", "title": "T", "numbering": "abc",
+        "columns": [{"key": "noi_dung", "label": "Nội dung"}],
+        "rows": [{"nhiem_vu": "x"}, {"group": "G", "x": 1}, {"noi_dung": true}]
+    }]);
+    let err = vanban::data::parse(std::path::Path::new("x.json"), &d.to_string()).unwrap_err();
+    let text = err.to_string();
+    for want in [
+        "x.json: /annexes/0/numbering: cách đánh số \"abc\" không hợp lệ (cần: continuous, per_group hoặc nested)",
+        "x.json: /annexes/0/columns: cột đầu tiên phải là cột số thứ tự, mã \"stt\" (công cụ tự đánh số)",
+        "x.json: /annexes/0/rows/0/nhiem_vu: cột \"nhiem_vu\" không có trong bảng (các cột: noi_dung, items; hoặc group)",
+        "x.json: /annexes/0/rows/1: dòng nhóm chỉ có trường \"group\"",
+        "x.json: /annexes/0/rows/2/noi_dung: sai kiểu dữ liệu: cần chuỗi văn bản hoặc số",
+        "x.json: /issuer/full_name: cần tên đầy đủ của cơ quan",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in\n{text}");
+    }
+}
+
+#[test]
+fn two_thousand_rows_keep_header_and_numbering() {
+    let mut rows = Vec::new();
+    for g in 0..10 {
+        rows.push(json!({"group": format!("Nhóm nhiệm vụ số {}", g + 1)}));
+        for t in 0..200 {
+            rows.push(json!({
+                "nhiem_vu": format!("Nhiệm vụ {} của nhóm {}, nội dung đủ dài để có khi xuống dòng trong ô", t + 1, g + 1),
+                "chu_tri": "Phòng Nội vụ", "phoi_hop": "Các cơ quan, đơn vị", "thoi_gian": "Quý II/2022", "san_pham": "Báo cáo"
+            }));
+        }
+    }
+    let mut d = minimal();
+    d["issuer"]["full_name"] = "Ủy ban nhân dân xã Kim Liên".into();
+    d["annexes"] = json!([{"id": "lon", "title": "Hai nghìn nhiệm vụ", "rows": rows}]);
+    let doc = vanban::data::parse(std::path::Path::new("x.json"), &d.to_string()).unwrap();
+    let r = render_with(&doc, false);
+    let ins = Inspection::new(&r.layout);
+    let start = annex_start(&ins, "Phụ lục");
+    let pages = ins.pages.len() - start;
+    assert!(pages > 50, "{pages} annex pages");
+    for p in start..ins.pages.len() {
+        assert!(ins.lines(p).iter().any(|l| l.text() == "STT" && l.bold()), "header on annex page {}", p - start + 1);
+    }
+    let last_number =
+        ins.runs.iter().filter(|x| x.page == ins.pages.len() - 1 && x.y < 20.0).map(|x| x.text.clone()).next();
+    assert_eq!(last_number, Some(pages.to_string()), "annex page numbers count up to the last page");
+    let stt = stt_cells(&ins, start);
+    let tasks: Vec<String> = stt.iter().filter(|s| s.starts_with(|c: char| c.is_ascii_digit())).cloned().collect();
+    assert_eq!(tasks, (1..=2000).map(|n| n.to_string()).collect::<Vec<_>>(), "every row once, in order");
+    let mut wb = workbook(r.workbook.as_deref().unwrap());
+    let range = wb.worksheet_range("Phụ lục").unwrap();
+    assert_eq!(range.height(), 5 + 2010);
+    assert_eq!(cell(&range, 5 + 2009, 0), "2000");
+    let _ = PT;
+}
