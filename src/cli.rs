@@ -32,6 +32,9 @@ pub struct Cli {
 pub enum Command {
     /// Dàn trang văn bản (JSON) ra PDF: `vanban render ke-hoach.json -o out/`.
     Render(RenderArgs),
+    /// Tổng hợp báo cáo của các đơn vị trong một thư mục ra tệp Excel:
+    /// `vanban summary bao-cao/quy-1/ -o tong-hop.xlsx`.
+    Summary(SummaryArgs),
     /// Liệt kê phông chữ dùng được (phông kèm theo và phông trong --font-path).
     Fonts(EngineArgs),
     /// Liệt kê 29 loại văn bản hành chính và chữ viết tắt (Phụ lục III).
@@ -75,11 +78,38 @@ pub struct RenderArgs {
     pub quiet: bool,
 }
 
+/// `vanban summary`.
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    /// Thư mục chứa báo cáo của các đơn vị (mỗi đơn vị một tệp JSON).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Tệp Excel ghi ra.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Tệp cấu hình (mặc định: tong-hop.json trong thư mục hoặc thư mục cha).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Kỳ tổng hợp: quy-1-2022, 6-thang-2022, 9-thang-2022, nam-2022 (mặc định: kỳ của đa số báo cáo).
+    #[arg(long, value_name = "KY")]
+    pub period: Option<String>,
+    /// Ngày lập biểu (YYYY-MM-DD); bỏ trống thì để chỗ trống cho văn thư ghi.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// Coi mọi vấn đề (thiếu đơn vị, báo cáo lỗi) là thất bại: không ghi tệp, mã thoát 1.
+    #[arg(long)]
+    pub strict: bool,
+    /// Chỉ in lỗi.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
 /// Parse the process arguments and run.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Render(args) => render(&args),
+        Command::Summary(args) => summary(&args),
         Command::Fonts(args) => fonts(&args),
         Command::Types => types(),
     }
@@ -157,6 +187,115 @@ fn render(args: &RenderArgs) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+fn summary(args: &SummaryArgs) -> ExitCode {
+    use crate::summary;
+    let started = Instant::now();
+    let period = match args.period.as_deref().map(|p| (p, crate::period::Period::parse(p))) {
+        None => None,
+        Some((_, Some(p))) => Some(p),
+        Some((p, None)) => {
+            error(format!("--period \"{p}\" không hợp lệ (ví dụ: quy-1-2022, 6-thang-2022, 9-thang-2022, nam-2022)"));
+            return ExitCode::from(2);
+        }
+    };
+    let Some(config_path) = args.config.clone().or_else(|| summary::find_config(&args.dir)) else {
+        error(format!(
+            "không tìm thấy {} trong {} hoặc thư mục cha; chỉ rõ bằng --config",
+            summary::CONFIG_NAME,
+            args.dir.display()
+        ));
+        return ExitCode::from(2);
+    };
+    let config = match summary::load_config(&config_path) {
+        Ok(c) => c,
+        Err(e) => {
+            error(e);
+            return ExitCode::from(2);
+        }
+    };
+    let date_line = match args.date.as_deref() {
+        None => None,
+        Some(d) => match crate::data::parse_date(d) {
+            Some(date) if date.day.is_some() => {
+                Some(format!("{}, {}", config.place, crate::vn::date_words(date.year, date.month, date.day)))
+            }
+            _ => {
+                error(format!("--date \"{d}\" không phải là ngày dạng YYYY-MM-DD"));
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let files = match summary::report_files(&args.dir) {
+        Ok(f) => f,
+        Err(e) => {
+            error(format!("{}: không đọc được thư mục ({})", args.dir.display(), data::io_reason(&e)));
+            return ExitCode::from(2);
+        }
+    };
+    let mut reports = Vec::new();
+    let mut unreadable = Vec::new();
+    let mut failed = 0usize;
+    for file in &files {
+        match summary::load_report(file) {
+            Ok(r) => reports.push(r),
+            Err(e) => {
+                failed += 1;
+                unreadable.extend(summary::unit_of_unreadable(file));
+                error(e);
+            }
+        }
+    }
+    let summary = match summary::summarise(config, reports, &unreadable, period) {
+        Ok(s) => s,
+        Err(diagnostics) => {
+            for d in diagnostics {
+                error(d);
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let mut warnings = 0usize;
+    for d in &summary.diagnostics {
+        if d.error {
+            failed += 1;
+            error(d);
+        } else {
+            warnings += 1;
+            eprintln!("cảnh báo: {d}");
+        }
+    }
+    let ok = summary.reported().count();
+    if args.strict && (failed > 0 || warnings > 0) {
+        error(format!("--strict: có {failed} lỗi, {warnings} cảnh báo; không ghi {}", args.output.display()));
+        return ExitCode::from(1);
+    }
+    let date_line = date_line.unwrap_or_else(|| {
+        let blank = crate::vn::NBSP.to_string().repeat(7);
+        format!("{}, ngày {blank} tháng {blank} năm {}", summary.config.place, summary.period.year)
+    });
+    let bytes = match crate::sheet::summary_workbook(&summary, export::CreationTime::from_env(), &date_line) {
+        Ok(b) => b,
+        Err(e) => {
+            error(e);
+            return ExitCode::from(1);
+        }
+    };
+    if let Err(e) = output::write_atomic(&args.output, &bytes) {
+        error(e);
+        return ExitCode::from(1);
+    }
+    if !args.quiet {
+        eprintln!(
+            "đã ghi {} ({}: {ok} đơn vị báo cáo, {} thiếu)",
+            args.output.display(),
+            summary.period,
+            summary.missing().count()
+        );
+        eprintln!("{ok} ok, {failed} failed in {:.2} s", started.elapsed().as_secs_f64());
+    }
+    if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
 fn fonts(args: &EngineArgs) -> ExitCode {

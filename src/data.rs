@@ -162,6 +162,16 @@ pub fn parse(path: &Path, json: &str) -> Result<Document, InputError> {
     Validator { file: path, problems: Vec::new() }.document(raw)
 }
 
+/// Read and deserialize a JSON file, with located, Vietnamese errors.
+///
+/// # Errors
+/// [`InputError`] for unreadable files, bad JSON or a wrong shape.
+pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, InputError> {
+    let text = read_text(path, path, "")?;
+    let de = &mut serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(de).map_err(|e| serde_problem(path, e))
+}
+
 /// Read a UTF-8 text file of bounded size. `shown` is the name used in messages.
 fn read_text(path: &Path, shown: &Path, pointer: &str) -> Result<String, InputError> {
     let fail = |msg: String| InputError::one(shown, pointer, msg);
@@ -176,6 +186,30 @@ fn read_text(path: &Path, shown: &Path, pointer: &str) -> Result<String, InputEr
     let text = String::from_utf8(bytes)
         .map_err(|_| fail("tệp không phải văn bản UTF-8 (Unicode); hãy lưu lại với bảng mã UTF-8".into()))?;
     Ok(text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text))
+}
+
+/// Parse `YYYY-MM-DD` (or `YYYY-MM`, a draft without a day) into a real calendar date.
+pub fn parse_date(s: &str) -> Option<IssueDate> {
+    let (year, month, day) = date_shape(s)?;
+    let (year, month) = (year as i32, month as u8);
+    let valid = match day {
+        Some(d) => vn::is_valid_date(year, month, d as u8),
+        None => (1..=12).contains(&month),
+    };
+    (valid && (1945..=9999).contains(&year)).then(|| IssueDate { year, month, day: day.map(|d| d as u8) })
+}
+
+/// The digits of `YYYY-MM-DD` / `YYYY-MM`, not yet checked against the calendar.
+fn date_shape(s: &str) -> Option<(u32, u32, Option<u32>)> {
+    let parts: Vec<&str> = s.trim().split('-').collect();
+    let num = |p: &str, len: usize| {
+        (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u32>().ok()).flatten()
+    };
+    match parts.as_slice() {
+        [y, m] => num(y, 4).zip(num(m, 2)).map(|(y, m)| (y, m, None)),
+        [y, m, d] => num(y, 4).zip(num(m, 2)).zip(num(d, 2)).map(|((y, m), d)| (y, m, Some(d))),
+        _ => None,
+    }
 }
 
 /// A short Vietnamese reason for an I/O error.
@@ -247,7 +281,9 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
 
 fn translate_expected(expected: &str) -> String {
     let e = expected.trim();
-    if e.starts_with("u32") || e.starts_with("u8") || e.starts_with("u64") {
+    if e.starts_with("u64") {
+        "số nguyên không âm (0, 1, 2 …)".into()
+    } else if e.starts_with("u32") || e.starts_with("u8") || e.starts_with("i32") {
         "số nguyên dương".into()
     } else if e == "a string" {
         "chuỗi văn bản (trong dấu \")".into()
@@ -473,30 +509,20 @@ impl Validator<'_> {
     }
 
     fn date(&mut self, s: &str) -> Option<IssueDate> {
-        const EXPECTED: &str = "cần ngày dạng YYYY-MM-DD, ví dụ \"2022-01-28\", hoặc YYYY-MM khi chưa có ngày ký";
-        let parts: Vec<&str> = s.trim().split('-').collect();
-        let num = |p: &str, len: usize| {
-            (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u32>().ok()).flatten()
-        };
-        let parsed = match parts.as_slice() {
-            [y, m] => num(y, 4).zip(num(m, 2)).map(|(y, m)| (y, m, None)),
-            [y, m, d] => num(y, 4).zip(num(m, 2)).zip(num(d, 2)).map(|((y, m), d)| (y, m, Some(d))),
-            _ => None,
-        };
-        let Some((year, month, day)) = parsed else {
-            self.problem("/date", format!("\"{s}\" không phải là ngày ({EXPECTED})"));
-            return None;
-        };
-        let (year, month) = (year as i32, month as u8);
-        let valid = match day {
-            Some(d) => vn::is_valid_date(year, month, d as u8),
-            None => (1..=12).contains(&month),
-        };
-        if !valid || !(1945..=9999).contains(&year) {
-            self.problem("/date", format!("ngày không có thật: \"{s}\" ({EXPECTED})"));
-            return None;
+        let parsed = parse_date(s);
+        if parsed.is_none() {
+            self.date_problem(s);
         }
-        Some(IssueDate { year, month, day: day.map(|d| d as u8) })
+        parsed
+    }
+
+    fn date_problem(&mut self, s: &str) {
+        const EXPECTED: &str = "cần ngày dạng YYYY-MM-DD, ví dụ \"2022-01-28\", hoặc YYYY-MM khi chưa có ngày ký";
+        if date_shape(s).is_none() {
+            self.problem("/date", format!("\"{s}\" không phải là ngày ({EXPECTED})"));
+        } else {
+            self.problem("/date", format!("ngày không có thật: \"{s}\" ({EXPECTED})"));
+        }
     }
 
     fn ky_hieu(&mut self, k: &str) -> String {

@@ -20,7 +20,9 @@ pub mod inspect;
 pub mod layout;
 pub mod model;
 pub mod output;
+pub mod period;
 pub mod sheet;
+pub mod summary;
 pub mod vn;
 
 use std::path::{Path, PathBuf};

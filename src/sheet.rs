@@ -182,3 +182,496 @@ fn write_annex(
     sheet.set_print_center_horizontally(true);
     Ok(())
 }
+
+// ---------------------------------------------------------------------------------------
+// The summary workbook for Sở Nội vụ.
+
+use crate::summary::{Indicator, Summary};
+
+/// Above this many units, their raw figures go on one sheet instead of one sheet each.
+pub const MAX_UNIT_SHEETS: usize = 200;
+
+/// Excel column letters (`A`, `B`, … `AA`).
+pub fn col_name(mut col: u16) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// A number as rust_xlsxwriter wants a formula's cached result.
+fn result_text(v: f64) -> String {
+    if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v}") }
+}
+
+struct SummaryFormats {
+    left_caps: Format,
+    left_bold: Format,
+    right_bold: Format,
+    right_underlined: Format,
+    form_id: Format,
+    title: Format,
+    italic: Format,
+    header: Format,
+    col_number: Format,
+    text: Format,
+    text_bold: Format,
+    stt: Format,
+    stt_bold: Format,
+    number: Format,
+    number_bold: Format,
+    percent: Format,
+    percent_bold: Format,
+    note: Format,
+    sign: Format,
+    sign_name: Format,
+    date_line: Format,
+}
+
+impl SummaryFormats {
+    fn new() -> Self {
+        let base = Format::new().set_font_name(FONT).set_font_size(12);
+        let boxed = base.clone().set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter).set_text_wrap();
+        Self {
+            left_caps: base.clone().set_align(FormatAlign::Center),
+            left_bold: base.clone().set_bold().set_align(FormatAlign::Center),
+            right_bold: base.clone().set_bold().set_align(FormatAlign::Center),
+            right_underlined: base
+                .clone()
+                .set_bold()
+                .set_font_size(13)
+                .set_underline(rust_xlsxwriter::FormatUnderline::Single)
+                .set_align(FormatAlign::Center),
+            form_id: base.clone().set_bold().set_italic().set_align(FormatAlign::Right),
+            title: base.clone().set_bold().set_font_size(14).set_align(FormatAlign::Center).set_text_wrap(),
+            italic: base.clone().set_italic().set_align(FormatAlign::Center),
+            header: boxed.clone().set_bold().set_align(FormatAlign::Center),
+            col_number: boxed.clone().set_italic().set_align(FormatAlign::Center),
+            text: boxed.clone(),
+            text_bold: boxed.clone().set_bold(),
+            stt: boxed.clone().set_align(FormatAlign::Center),
+            stt_bold: boxed.clone().set_bold().set_align(FormatAlign::Center),
+            number: boxed.clone().set_num_format("#,##0").set_align(FormatAlign::Right),
+            number_bold: boxed.clone().set_num_format("#,##0").set_align(FormatAlign::Right).set_bold(),
+            percent: boxed.clone().set_num_format("0.00%").set_align(FormatAlign::Right),
+            percent_bold: boxed.clone().set_num_format("0.00%").set_align(FormatAlign::Right).set_bold(),
+            note: boxed.clone().set_italic(),
+            sign: base.clone().set_bold().set_align(FormatAlign::Center),
+            sign_name: base.clone().set_bold().set_align(FormatAlign::Center),
+            date_line: base.clone().set_italic().set_align(FormatAlign::Center),
+        }
+    }
+}
+
+/// Where the parts of the `Tổng hợp` sheet are (0-based rows), for tests and the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryLayout {
+    /// First header row (two header rows, then the column-number row).
+    pub header_row: u32,
+    /// First data row.
+    pub first_data_row: u32,
+    /// The `TỔNG CỘNG` row.
+    pub total_row: u32,
+    /// First indicator column.
+    pub first_indicator_col: u16,
+}
+
+/// Build the summary workbook: `Tổng hợp`, `Nhiệm vụ` (when the plan is known) and the
+/// units' raw figures. `date_line` is the place-and-date line of the footer.
+///
+/// # Errors
+/// [`SheetError`] when rust_xlsxwriter refuses a value.
+pub fn summary_workbook(summary: &Summary, time: CreationTime, date_line: &str) -> Result<Vec<u8>, SheetError> {
+    let mut workbook = Workbook::new();
+    let (y, _, _) = (summary.period.year, 0, 0);
+    let (_, end) = summary.period.span();
+    let fallback = DateParts { year: y, month: end.0, day: end.1 };
+    let (cy, cm, cd, ch, cmi, cs) = time.fields(fallback);
+    let when =
+        ExcelDateTime::from_ymd(cy.clamp(1900, 9999) as u16, cm, cd)?.and_hms(u16::from(ch), cmi, f64::from(cs))?;
+    workbook.set_properties(
+        &DocProperties::new()
+            .set_title(summary_title(summary))
+            .set_author(format!("{} {}", summary.config.issuer_parent, summary.config.issuer_name).trim().to_string())
+            .set_creation_datetime(&when),
+    );
+    let f = SummaryFormats::new();
+    let sheet = workbook.add_worksheet();
+    write_summary_sheet(sheet, summary, date_line, &f)?;
+    if !summary.tasks.is_empty() {
+        let sheet = workbook.add_worksheet();
+        write_task_sheet(sheet, summary, &f)?;
+    }
+    let reported: Vec<_> = summary.reported().collect();
+    if reported.len() <= MAX_UNIT_SHEETS {
+        let mut used: Vec<String> = vec!["tổng hợp".into(), "nhiệm vụ".into()];
+        for unit in reported {
+            let name = unique_sheet_name(&unit.name, &mut used);
+            let sheet = workbook.add_worksheet();
+            sheet.set_name(&name)?;
+            write_unit_sheet(sheet, summary, unit, &f)?;
+        }
+    } else {
+        let sheet = workbook.add_worksheet();
+        write_units_long(sheet, summary, &f)?;
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
+/// `BIỂU TỔNG HỢP … QUÝ I NĂM 2022`.
+pub fn summary_title(summary: &Summary) -> String {
+    vn::upper(&format!("{} {}", summary.config.title, summary.period))
+}
+
+/// Where the `Tổng hợp` sheet puts things for this summary.
+pub fn summary_layout(summary: &Summary) -> SummaryLayout {
+    let header_row = 7;
+    let first_data_row = header_row + 3;
+    let rows: u32 = summary.groups.iter().map(|g| 1 + g.units.len() as u32).sum();
+    SummaryLayout { header_row, first_data_row, total_row: first_data_row + rows, first_indicator_col: 2 }
+}
+
+/// A worksheet name from a unit name: Excel's forbidden characters replaced, at most 31
+/// characters, unique ignoring case.
+pub fn unique_sheet_name(name: &str, used: &mut Vec<String>) -> String {
+    let clean: String = name.chars().map(|c| if "[]:*?/\\".contains(c) { '-' } else { c }).collect();
+    let clean = clean.trim_matches('\'').to_string();
+    let base: String = clean.chars().take(31).collect();
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while used.contains(&candidate.to_lowercase()) {
+        let suffix = format!(" ({n})");
+        candidate = format!("{}{suffix}", base.chars().take(31 - suffix.chars().count()).collect::<String>());
+        n += 1;
+    }
+    used.push(candidate.to_lowercase());
+    candidate
+}
+
+fn write_summary_sheet(
+    sheet: &mut Worksheet,
+    s: &Summary,
+    date_line: &str,
+    f: &SummaryFormats,
+) -> Result<(), SheetError> {
+    let cfg = &s.config;
+    let inds = &cfg.indicators;
+    let layout = summary_layout(s);
+    let first_ind = layout.first_indicator_col;
+    let note_col = first_ind + inds.len() as u16;
+    let last_col = note_col;
+    sheet.set_name("Tổng hợp")?;
+
+    // Header blocks: issuer top left, Quốc hiệu and Tiêu ngữ top right, form id.
+    let left_end = 2.min(last_col);
+    let right_start = (last_col + 1).saturating_sub(6).max(left_end + 1);
+    sheet.merge_range(0, 0, 0, left_end, &cfg.issuer_parent, &f.left_caps)?;
+    sheet.merge_range(1, 0, 1, left_end, &cfg.issuer_name, &f.left_bold)?;
+    sheet.merge_range(0, right_start, 0, last_col, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", &f.right_bold)?;
+    sheet.merge_range(1, right_start, 1, last_col, "Độc lập - Tự do - Hạnh phúc", &f.right_underlined)?;
+    sheet.write_string_with_format(3, last_col, &cfg.form_id, &f.form_id)?;
+    sheet.merge_range(4, 0, 4, last_col, &summary_title(s), &f.title)?;
+    sheet.set_row_height(4, 36)?;
+    let ((sm, sd), (em, ed)) = s.period.span();
+    let span = format!("(Số liệu từ ngày {sd:02}/{sm:02}/{y} đến ngày {ed:02}/{em:02}/{y})", y = s.period.year);
+    sheet.merge_range(5, 0, 5, last_col, &span, &f.italic)?;
+
+    // Two header rows (indicator groups merged over their indicators), then A, B, 1, 2 ….
+    let h = layout.header_row;
+    sheet.merge_range(h, 0, h + 1, 0, "STT", &f.header)?;
+    sheet.merge_range(h, 1, h + 1, 1, "Đơn vị", &f.header)?;
+    let mut c = 0;
+    while c < inds.len() {
+        let col = first_ind + c as u16;
+        match &inds[c].group {
+            Some(g) => {
+                let span = inds[c..].iter().take_while(|i| i.group.as_ref() == Some(g)).count();
+                if span > 1 {
+                    sheet.merge_range(h, col, h, col + span as u16 - 1, g, &f.header)?;
+                } else {
+                    sheet.write_string_with_format(h, col, g, &f.header)?;
+                }
+                for (k, ind) in inds[c..c + span].iter().enumerate() {
+                    sheet.write_string_with_format(h + 1, col + k as u16, indicator_label(ind), &f.header)?;
+                }
+                c += span;
+            }
+            None => {
+                sheet.merge_range(h, col, h + 1, col, &indicator_label(&inds[c]), &f.header)?;
+                c += 1;
+            }
+        }
+    }
+    sheet.merge_range(h, note_col, h + 1, note_col, "Ghi chú", &f.header)?;
+    sheet.set_row_height(h, 33)?;
+    sheet.set_row_height(h + 1, 66)?;
+    sheet.write_string_with_format(h + 2, 0, "A", &f.col_number)?;
+    sheet.write_string_with_format(h + 2, 1, "B", &f.col_number)?;
+    for (i, ind) in inds.iter().enumerate() {
+        let label = match &ind.ratio {
+            Some((a, b)) => {
+                let pos = |k: &str| inds.iter().position(|x| x.key == k).map_or(0, |p| p + 1);
+                format!("{}=({})/({})", i + 1, pos(a), pos(b))
+            }
+            None => (i + 1).to_string(),
+        };
+        sheet.write_string_with_format(h + 2, first_ind + i as u16, &label, &f.col_number)?;
+    }
+    sheet.write_string_with_format(h + 2, note_col, "C", &f.col_number)?;
+
+    // Groups with subtotals, units, grand total.
+    let mut row = layout.first_data_row;
+    let mut subtotal_rows = Vec::new();
+    for (g, group) in s.groups.iter().enumerate() {
+        let group_row = row;
+        subtotal_rows.push(group_row);
+        let (first_unit, last_unit) = (group_row + 1, group_row + group.units.len() as u32);
+        sheet.write_string_with_format(group_row, 0, vn::roman(g as u32 + 1), &f.stt_bold)?;
+        sheet.write_string_with_format(group_row, 1, &group.name, &f.text_bold)?;
+        for (i, ind) in inds.iter().enumerate() {
+            let col = first_ind + i as u16;
+            if ind.ratio.is_some() {
+                write_ratio(sheet, group_row, col, inds, ind, &group.subtotal, first_ind, &f.percent_bold)?;
+            } else if group.units.is_empty() {
+                sheet.write_number_with_format(group_row, col, 0, &f.number_bold)?;
+            } else {
+                let v = *group.subtotal.get(&ind.key).unwrap_or(&0) as f64;
+                let formula = format!("=SUM({c}{}:{c}{})", first_unit + 1, last_unit + 1, c = col_name(col));
+                sheet.write_formula_with_format(
+                    group_row,
+                    col,
+                    rust_xlsxwriter::Formula::new(formula).set_result(result_text(v)),
+                    &f.number_bold,
+                )?;
+            }
+        }
+        sheet.write_blank(group_row, note_col, &f.text)?;
+        for (u, unit) in group.units.iter().enumerate() {
+            let r = first_unit + u as u32;
+            sheet.write_number_with_format(r, 0, (u + 1) as f64, &f.stt)?;
+            sheet.write_string_with_format(r, 1, &unit.name, &f.text)?;
+            for (i, ind) in inds.iter().enumerate() {
+                let col = first_ind + i as u16;
+                match (&unit.figures, &ind.ratio) {
+                    (Some(fig), Some(_)) => write_ratio(sheet, r, col, inds, ind, fig, first_ind, &f.percent)?,
+                    (Some(fig), None) => {
+                        sheet.write_number_with_format(r, col, *fig.get(&ind.key).unwrap_or(&0) as f64, &f.number)?;
+                    }
+                    (None, _) => {
+                        sheet.write_blank(r, col, &f.number)?;
+                    }
+                }
+            }
+            match &unit.note {
+                Some(n) => sheet.write_string_with_format(r, note_col, n, &f.note)?,
+                None => sheet.write_blank(r, note_col, &f.note)?,
+            };
+        }
+        row = last_unit + 1;
+    }
+    let total_row = row;
+    sheet.merge_range(total_row, 0, total_row, 1, "TỔNG CỘNG", &f.stt_bold)?;
+    for (i, ind) in inds.iter().enumerate() {
+        let col = first_ind + i as u16;
+        if ind.ratio.is_some() {
+            write_ratio(sheet, total_row, col, inds, ind, &s.total, first_ind, &f.percent_bold)?;
+        } else {
+            let v = *s.total.get(&ind.key).unwrap_or(&0) as f64;
+            let cells: Vec<String> = subtotal_rows.iter().map(|r| format!("{}{}", col_name(col), r + 1)).collect();
+            let formula = if cells.is_empty() { "=0".to_string() } else { format!("={}", cells.join("+")) };
+            sheet.write_formula_with_format(
+                total_row,
+                col,
+                rust_xlsxwriter::Formula::new(formula).set_result(result_text(v)),
+                &f.number_bold,
+            )?;
+        }
+    }
+    let missing = s.missing().count();
+    let note = if missing > 0 { format!("Thiếu {missing} đơn vị") } else { String::new() };
+    sheet.write_string_with_format(total_row, note_col, &note, &f.note)?;
+
+    // Footer: place and date, then the two signatures.
+    let foot = total_row + 2;
+    sheet.merge_range(foot, right_start, foot, last_col, date_line, &f.date_line)?;
+    sheet.merge_range(foot + 1, 0, foot + 1, left_end, &cfg.footer.preparer, &f.sign)?;
+    sheet.merge_range(foot + 1, right_start, foot + 1, last_col, &cfg.footer.head, &f.sign)?;
+    sheet.merge_range(foot + 5, 0, foot + 5, left_end, &cfg.footer.preparer_name, &f.sign_name)?;
+    sheet.merge_range(foot + 5, right_start, foot + 5, last_col, &cfg.footer.head_name, &f.sign_name)?;
+
+    // Widths, view, print.
+    sheet.set_column_width(0, 6)?;
+    sheet.set_column_width(1, 34)?;
+    for i in 0..inds.len() as u16 {
+        sheet.set_column_width(first_ind + i, 12)?;
+    }
+    sheet.set_column_width(note_col, 16)?;
+    sheet.set_freeze_panes(layout.first_data_row, 2)?;
+    sheet.set_paper_size(9);
+    sheet.set_landscape();
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(h, h + 2)?;
+    sheet.set_margins(30.0 / 25.4, 15.0 / 25.4, 20.0 / 25.4, 20.0 / 25.4, 0.3, 0.3);
+    sheet.set_print_center_horizontally(true);
+    Ok(())
+}
+
+fn indicator_label(ind: &Indicator) -> String {
+    match &ind.unit {
+        Some(u) => format!("{} ({u})", ind.label),
+        None if ind.ratio.is_some() => format!("{} (%)", ind.label),
+        None => ind.label.clone(),
+    }
+}
+
+/// A ratio cell: the formula over its numerator and denominator cells on the same row,
+/// with the value recomputed from the summed figures (never an average of ratios).
+#[allow(clippy::too_many_arguments)]
+fn write_ratio(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    inds: &[Indicator],
+    ind: &Indicator,
+    figures: &crate::summary::Figures,
+    first_ind: u16,
+    format: &Format,
+) -> Result<(), SheetError> {
+    let Some(ratio) = &ind.ratio else { return Ok(()) };
+    let cell = |k: &str| {
+        let p = inds.iter().position(|x| x.key == k).unwrap_or(0) as u16;
+        format!("{}{}", col_name(first_ind + p), row + 1)
+    };
+    let (num, den) = (cell(&ratio.0), cell(&ratio.1));
+    let value = Summary::ratio(figures, ratio);
+    // 0/0 shows "-": a text result, so that viewers which do not recalculate show it too
+    // (an empty cached result would be stored as 0 and read as 0,00 %).
+    let formula = format!("=IF(N({den})=0,\"-\",{num}/{den})");
+    let result = value.map_or_else(|| "-".to_string(), result_text);
+    sheet.write_formula_with_format(row, col, rust_xlsxwriter::Formula::new(formula).set_result(result), format)?;
+    Ok(())
+}
+
+fn write_task_sheet(sheet: &mut Worksheet, s: &Summary, f: &SummaryFormats) -> Result<(), SheetError> {
+    sheet.set_name("Nhiệm vụ")?;
+    let headers = ["STT", "Nhiệm vụ", "Đã hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Số đơn vị báo cáo"];
+    let last = headers.len() as u16 - 1;
+    let title = format!("TÌNH HÌNH THỰC HIỆN CÁC NHIỆM VỤ CỦA KẾ HOẠCH {}", vn::upper(&s.period.to_string()));
+    sheet.merge_range(0, 0, 0, last, &title, &f.title)?;
+    sheet.merge_range(1, 0, 1, last, "(Số đơn vị báo cáo theo từng tình trạng)", &f.italic)?;
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(3, c as u16, *h, &f.header)?;
+    }
+    for (i, t) in s.tasks.iter().enumerate() {
+        let r = 4 + i as u32;
+        if t.is_group {
+            sheet.write_string_with_format(r, 0, &t.stt, &f.stt_bold)?;
+            sheet.merge_range(r, 1, r, last, &t.name, &f.text_bold)?;
+            continue;
+        }
+        sheet.write_string_with_format(r, 0, &t.stt, &f.stt)?;
+        sheet.write_string_with_format(r, 1, &t.name, &f.text)?;
+        for (c, v) in [t.done, t.in_progress, t.not_started].into_iter().enumerate() {
+            sheet.write_number_with_format(r, 2 + c as u16, f64::from(v), &f.number)?;
+        }
+        let formula = format!("=SUM(C{n}:E{n})", n = r + 1);
+        let total = t.done + t.in_progress + t.not_started;
+        sheet.write_formula_with_format(
+            r,
+            5,
+            rust_xlsxwriter::Formula::new(formula).set_result(total.to_string()),
+            &f.number,
+        )?;
+    }
+    sheet.set_column_width(0, 7)?;
+    sheet.set_column_width(1, 60)?;
+    for c in 2..=last {
+        sheet.set_column_width(c, 14)?;
+    }
+    sheet.set_freeze_panes(4, 0)?;
+    sheet.set_paper_size(9);
+    sheet.set_landscape();
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(3, 3)?;
+    Ok(())
+}
+
+fn write_unit_sheet(
+    sheet: &mut Worksheet,
+    s: &Summary,
+    unit: &crate::summary::UnitRow,
+    f: &SummaryFormats,
+) -> Result<(), SheetError> {
+    let title = format!("{}: SỐ LIỆU {}", vn::upper(&unit.name), vn::upper(&s.period.to_string()));
+    sheet.merge_range(0, 0, 0, 3, &title, &f.title)?;
+    for (c, h) in ["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu"].iter().enumerate() {
+        sheet.write_string_with_format(2, c as u16, *h, &f.header)?;
+    }
+    let figures = unit.figures.clone().unwrap_or_default();
+    for (i, ind) in s.config.indicators.iter().enumerate() {
+        let r = 3 + i as u32;
+        sheet.write_number_with_format(r, 0, (i + 1) as f64, &f.stt)?;
+        sheet.write_string_with_format(r, 1, &ind.label, &f.text)?;
+        sheet.write_string_with_format(r, 2, ind.unit.as_deref().unwrap_or("%"), &f.stt)?;
+        match &ind.ratio {
+            Some(ratio) => match Summary::ratio(&figures, ratio) {
+                Some(v) => sheet.write_number_with_format(r, 3, v, &f.percent)?,
+                None => sheet.write_blank(r, 3, &f.percent)?,
+            },
+            None => sheet.write_number_with_format(r, 3, *figures.get(&ind.key).unwrap_or(&0) as f64, &f.number)?,
+        };
+    }
+    let mut r = 4 + s.config.indicators.len() as u32;
+    if !unit.tasks.is_empty() {
+        sheet.write_string_with_format(r, 0, "STT", &f.header)?;
+        sheet.merge_range(r, 1, r, 2, "Nhiệm vụ được giao", &f.header)?;
+        sheet.write_string_with_format(r, 3, "Tình trạng", &f.header)?;
+        for (stt, status) in &unit.tasks {
+            r += 1;
+            let name = s.tasks.iter().find(|t| &t.stt == stt).map(|t| t.name.clone()).unwrap_or_default();
+            sheet.write_string_with_format(r, 0, stt, &f.stt)?;
+            sheet.merge_range(r, 1, r, 2, &name, &f.text)?;
+            let label = match status {
+                crate::summary::TaskStatus::Done => STATUSES[2],
+                crate::summary::TaskStatus::InProgress => STATUSES[1],
+                crate::summary::TaskStatus::NotStarted => STATUSES[0],
+            };
+            sheet.write_string_with_format(r, 3, label, &f.text)?;
+        }
+    }
+    sheet.set_column_width(0, 6)?;
+    sheet.set_column_width(1, 50)?;
+    sheet.set_column_width(2, 14)?;
+    sheet.set_column_width(3, 16)?;
+    sheet.set_paper_size(9);
+    Ok(())
+}
+
+fn write_units_long(sheet: &mut Worksheet, s: &Summary, f: &SummaryFormats) -> Result<(), SheetError> {
+    sheet.set_name("Số liệu đơn vị")?;
+    sheet.write_string_with_format(0, 0, "Nhóm", &f.header)?;
+    sheet.write_string_with_format(0, 1, "Đơn vị", &f.header)?;
+    for (i, ind) in s.config.indicators.iter().filter(|i| i.ratio.is_none()).enumerate() {
+        sheet.write_string_with_format(0, 2 + i as u16, indicator_label(ind), &f.header)?;
+    }
+    let mut r = 1;
+    for g in &s.groups {
+        for u in g.units.iter().filter(|u| u.figures.is_some()) {
+            sheet.write_string_with_format(r, 0, &g.name, &f.text)?;
+            sheet.write_string_with_format(r, 1, &u.name, &f.text)?;
+            let fig = u.figures.clone().unwrap_or_default();
+            for (i, ind) in s.config.indicators.iter().filter(|i| i.ratio.is_none()).enumerate() {
+                sheet.write_number_with_format(r, 2 + i as u16, *fig.get(&ind.key).unwrap_or(&0) as f64, &f.number)?;
+            }
+            r += 1;
+        }
+    }
+    sheet.set_freeze_panes(1, 2)?;
+    Ok(())
+}

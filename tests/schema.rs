@@ -472,9 +472,9 @@ fn samples_load_and_conform() {
     let mut files = Vec::new();
     json_files(&root().join("samples"), &mut files);
     assert!(!files.is_empty(), "no samples found");
+    // Unit reports and the summary configuration (`bao-cao/`) are not documents.
+    files.retain(|f| !f.components().any(|c| c.as_os_str() == "bao-cao"));
     for file in &files {
-        // Every JSON file under samples/ is a document (if other JSON is ever added there,
-        // skip it here by name).
         vanban::data::load(file).unwrap_or_else(|e| panic!("{e}"));
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
         for (pointer, path, _, _) in levels() {

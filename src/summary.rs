@@ -1,0 +1,696 @@
+//! Unit reports (báo cáo của đơn vị) and their summary (tổng hợp).
+//!
+//! Every unit sends one JSON file per period with its figures for the indicators the
+//! plan counts (the list is data: `tong-hop.json`) and the status of the annex tasks it
+//! was given. [`summarise`] checks them against the expected units and period and adds
+//! them up; the workbook (`sheet::summary_workbook`) and the periodic report are both
+//! written from the resulting [`Summary`], so they cannot disagree.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::annex::Row;
+use crate::data::{self, InputError, Problem};
+use crate::period::{Period, PeriodKind};
+
+/// The name of the summary configuration looked for beside the reports.
+pub const CONFIG_NAME: &str = "tong-hop.json";
+
+/// An indicator (chỉ tiêu) counted by the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Indicator {
+    /// Key used in the reports' `figures`.
+    pub key: String,
+    /// Column label.
+    pub label: String,
+    /// Header group (a merged header over consecutive indicators), if any.
+    pub group: Option<String>,
+    /// Đơn vị tính.
+    pub unit: Option<String>,
+    /// For a ratio: the keys of numerator and denominator (computed, never reported).
+    pub ratio: Option<(String, String)>,
+}
+
+/// A group of expected units (`Cơ quan, đơn vị cấp huyện`, `UBND các xã, thị trấn`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitGroup {
+    /// Group name.
+    pub name: String,
+    /// Units expected to report, in the order of the form.
+    pub units: Vec<String>,
+}
+
+/// Signature lines of the form.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Footer {
+    /// `NGƯỜI LẬP BIỂU`.
+    pub preparer: String,
+    /// Name of the preparer.
+    pub preparer_name: String,
+    /// Head's title (`TRƯỞNG PHÒNG`).
+    pub head: String,
+    /// Head's name.
+    pub head_name: String,
+}
+
+/// `tong-hop.json`: what to expect and how to title the form.
+#[derive(Debug, Clone)]
+pub struct SummaryConfig {
+    /// The configuration file.
+    pub path: PathBuf,
+    /// Chủ quản line (caps), may be empty.
+    pub issuer_parent: String,
+    /// The office that sums up (caps).
+    pub issuer_name: String,
+    /// Địa danh of the date line.
+    pub place: String,
+    /// `Biểu số 01`.
+    pub form_id: String,
+    /// Title before the period (`Biểu tổng hợp kết quả …`).
+    pub title: String,
+    /// Indicators in column order.
+    pub indicators: Vec<Indicator>,
+    /// Expected units.
+    pub groups: Vec<UnitGroup>,
+    /// Signature lines.
+    pub footer: Footer,
+    /// The plan whose annex lists the tasks, resolved.
+    pub plan: Option<crate::model::Document>,
+    /// Which annex of the plan (id); the first when absent.
+    pub annex: Option<String>,
+}
+
+/// Status of an annex task in a unit report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TaskStatus {
+    /// Đã hoàn thành.
+    Done,
+    /// Đang thực hiện.
+    InProgress,
+    /// Chưa thực hiện.
+    NotStarted,
+}
+
+impl TaskStatus {
+    /// Parse `da_hoan_thanh` / `Đã hoàn thành` …
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "da_hoan_thanh" | "đã hoàn thành" => Some(Self::Done),
+            "dang_thuc_hien" | "đang thực hiện" => Some(Self::InProgress),
+            "chua_thuc_hien" | "chưa thực hiện" => Some(Self::NotStarted),
+            _ => None,
+        }
+    }
+}
+
+/// One unit's report for one period, shape-checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitReport {
+    /// The file it came from.
+    pub file: PathBuf,
+    /// Unit name (NFC).
+    pub unit: String,
+    /// Group as written by the unit, if any.
+    pub group: Option<String>,
+    /// Period.
+    pub period: Period,
+    /// Figures by indicator key.
+    pub figures: BTreeMap<String, u64>,
+    /// Task statuses by annex STT.
+    pub tasks: BTreeMap<String, TaskStatus>,
+}
+
+/// Figures of a row: reported values by indicator key.
+pub type Figures = BTreeMap<String, u64>;
+
+/// A unit's line in the summary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitRow {
+    /// Unit name as in the configuration.
+    pub name: String,
+    /// Its figures; `None` when it did not report (or its report was refused).
+    pub figures: Option<Figures>,
+    /// Note for the form (`Thiếu báo cáo`, `Báo cáo không hợp lệ`).
+    pub note: Option<String>,
+    /// Task statuses it reported.
+    pub tasks: BTreeMap<String, TaskStatus>,
+}
+
+/// A group with its units and subtotal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupSummary {
+    /// Group name.
+    pub name: String,
+    /// Units in configuration order.
+    pub units: Vec<UnitRow>,
+    /// Sum over the units that reported.
+    pub subtotal: Figures,
+}
+
+/// Task status counts across units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskSummary {
+    /// STT in the annex.
+    pub stt: String,
+    /// Task text (`Nhiệm vụ` cell); for a group row the group heading.
+    pub name: String,
+    /// Is this a group heading row?
+    pub is_group: bool,
+    /// Units that reported it done.
+    pub done: u32,
+    /// … in progress.
+    pub in_progress: u32,
+    /// … not started.
+    pub not_started: u32,
+}
+
+/// A problem found while summarising.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Is the report refused (error) or only flagged (warning)?
+    pub error: bool,
+    /// The file concerned (the configuration for missing units).
+    pub file: PathBuf,
+    /// JSON pointer.
+    pub pointer: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let pointer = if self.pointer.is_empty() { String::new() } else { format!("{}: ", self.pointer) };
+        write!(f, "{}: {pointer}{}", self.file.display(), self.message)
+    }
+}
+
+/// The summary of one period.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// Configuration.
+    pub config: SummaryConfig,
+    /// The period summarised.
+    pub period: Period,
+    /// Groups, units, subtotals.
+    pub groups: Vec<GroupSummary>,
+    /// Grand total.
+    pub total: Figures,
+    /// Annex tasks with status counts (empty without a plan).
+    pub tasks: Vec<TaskSummary>,
+    /// Problems: errors (reports refused) and warnings (units missing …).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Summary {
+    /// Units that reported, in form order.
+    pub fn reported(&self) -> impl Iterator<Item = &UnitRow> {
+        self.groups.iter().flat_map(|g| &g.units).filter(|u| u.figures.is_some())
+    }
+
+    /// Units expected but without a usable report.
+    pub fn missing(&self) -> impl Iterator<Item = &UnitRow> {
+        self.groups.iter().flat_map(|g| &g.units).filter(|u| u.figures.is_none())
+    }
+
+    /// Value of a ratio indicator over some figures, as a fraction; `None` when the
+    /// denominator is 0.
+    pub fn ratio(figures: &Figures, ratio: &(String, String)) -> Option<f64> {
+        let num = *figures.get(&ratio.0).unwrap_or(&0) as f64;
+        let den = *figures.get(&ratio.1).unwrap_or(&0) as f64;
+        (den > 0.0).then(|| num / den)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Input formats.
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(rename = "$schema")]
+    _schema: Option<String>,
+    issuer: RawIssuer,
+    place: String,
+    form_id: String,
+    title: String,
+    #[serde(default)]
+    plan: Option<String>,
+    #[serde(default)]
+    annex: Option<String>,
+    indicators: Vec<RawIndicator>,
+    groups: Vec<RawGroup>,
+    #[serde(default)]
+    footer: Option<RawFooter>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIssuer {
+    #[serde(default)]
+    parent: Option<String>,
+    name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIndicator {
+    key: String,
+    label: String,
+    #[serde(default)]
+    group: Option<String>,
+    #[serde(default)]
+    unit: Option<String>,
+    #[serde(default)]
+    ratio: Option<(String, String)>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    name: String,
+    units: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFooter {
+    preparer: String,
+    preparer_name: String,
+    head: String,
+    head_name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReport {
+    #[serde(rename = "$schema")]
+    _schema: Option<String>,
+    unit: String,
+    #[serde(default)]
+    group: Option<String>,
+    period: RawPeriod,
+    figures: BTreeMap<String, u64>,
+    #[serde(default)]
+    tasks: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPeriod {
+    kind: PeriodKind,
+    #[serde(default)]
+    number: Option<u8>,
+    year: i32,
+}
+
+fn nfc(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfc().collect::<String>().trim().to_string()
+}
+
+/// Compare unit names: NFC, trimmed, case-insensitive, single spaces.
+fn unit_key(s: &str) -> String {
+    nfc(s).to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn problem(file: &Path, pointer: &str, message: impl Into<String>) -> InputError {
+    InputError {
+        file: file.to_path_buf(),
+        problems: vec![Problem { pointer: pointer.into(), message: message.into() }],
+    }
+}
+
+/// Find the configuration for a report folder: `tong-hop.json` in it or in one of its two
+/// parents.
+pub fn find_config(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors().take(3).map(|d| d.join(CONFIG_NAME)).find(|p| p.is_file())
+}
+
+/// Read and check `tong-hop.json` (and the plan it names).
+///
+/// # Errors
+/// [`InputError`] naming the file and JSON path of every problem.
+pub fn load_config(path: &Path) -> Result<SummaryConfig, InputError> {
+    let raw: RawConfig = data::read_json(path)?;
+    let mut problems = Vec::new();
+    let mut push = |pointer: String, message: String| problems.push(Problem { pointer, message });
+    let mut indicators: Vec<Indicator> = Vec::new();
+    for (i, r) in raw.indicators.iter().enumerate() {
+        let key = nfc(&r.key);
+        if key.is_empty() || indicators.iter().any(|x| x.key == key) {
+            push(format!("/indicators/{i}/key"), format!("mã chỉ tiêu \"{key}\" trống hoặc bị trùng"));
+        }
+        indicators.push(Indicator {
+            key,
+            label: nfc(&r.label),
+            group: r.group.as_deref().map(nfc),
+            unit: r.unit.as_deref().map(nfc),
+            ratio: r.ratio.as_ref().map(|(a, b)| (nfc(a), nfc(b))),
+        });
+    }
+    for (i, ind) in indicators.iter().enumerate() {
+        if let Some((a, b)) = &ind.ratio {
+            for k in [a, b] {
+                if !indicators.iter().any(|x| &x.key == k && x.ratio.is_none()) {
+                    push(
+                        format!("/indicators/{i}/ratio"),
+                        format!("tỷ lệ dùng chỉ tiêu \"{k}\" không có (hoặc cũng là tỷ lệ)"),
+                    );
+                }
+            }
+        }
+    }
+    if indicators.is_empty() {
+        push("/indicators".into(), "cần ít nhất một chỉ tiêu".into());
+    }
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut groups = Vec::new();
+    for (g, rg) in raw.groups.iter().enumerate() {
+        let mut units = Vec::new();
+        for (u, name) in rg.units.iter().enumerate() {
+            let name = nfc(name);
+            if let Some(prev) = seen.insert(unit_key(&name), rg.name.clone()) {
+                push(format!("/groups/{g}/units/{u}"), format!("đơn vị \"{name}\" đã có trong nhóm \"{prev}\""));
+            }
+            units.push(name);
+        }
+        groups.push(UnitGroup { name: nfc(&rg.name), units });
+    }
+    if groups.iter().all(|g| g.units.is_empty()) {
+        push("/groups".into(), "cần danh sách đơn vị phải báo cáo".into());
+    }
+    let plan = match &raw.plan {
+        None => None,
+        Some(p) if Path::new(p).is_absolute() => {
+            push("/plan".into(), "dùng đường dẫn tương đối tính từ tệp cấu hình".into());
+            None
+        }
+        Some(p) => {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            match data::load(&dir.join(p)) {
+                Ok(doc) => Some(doc),
+                Err(e) => return Err(e),
+            }
+        }
+    };
+    if let (Some(doc), Some(id)) = (&plan, &raw.annex)
+        && !doc.annexes.iter().any(|a| &a.id == id)
+    {
+        push("/annex".into(), format!("kế hoạch không có phụ lục \"{id}\""));
+    }
+    if !problems.is_empty() {
+        return Err(InputError { file: path.to_path_buf(), problems });
+    }
+    let footer = raw.footer.map(|f| Footer {
+        preparer: nfc(&f.preparer),
+        preparer_name: nfc(&f.preparer_name),
+        head: nfc(&f.head),
+        head_name: nfc(&f.head_name),
+    });
+    Ok(SummaryConfig {
+        path: path.to_path_buf(),
+        issuer_parent: crate::vn::upper(&nfc(raw.issuer.parent.as_deref().unwrap_or(""))),
+        issuer_name: crate::vn::upper(&nfc(&raw.issuer.name)),
+        place: nfc(&raw.place),
+        form_id: nfc(&raw.form_id),
+        title: nfc(&raw.title),
+        indicators,
+        groups,
+        footer: footer.unwrap_or_default(),
+        plan,
+        annex: raw.annex,
+    })
+}
+
+/// Read one unit report (shape only; [`summarise`] checks it against the configuration).
+///
+/// # Errors
+/// [`InputError`] naming the file and JSON path.
+pub fn load_report(path: &Path) -> Result<UnitReport, InputError> {
+    let raw: RawReport = data::read_json(path)?;
+    let period = Period::new(raw.period.kind, raw.period.number, raw.period.year)
+        .filter(|p| (1945..=9999).contains(&p.year))
+        .ok_or_else(|| {
+            problem(
+                path,
+                "/period",
+                "kỳ báo cáo không hợp lệ (quý cần \"number\" từ 1 đến 4; các kỳ khác không có \"number\")",
+            )
+        })?;
+    let mut tasks = BTreeMap::new();
+    for (stt, status) in &raw.tasks {
+        let parsed = TaskStatus::parse(status).ok_or_else(|| {
+            problem(
+                path,
+                &format!("/tasks/{stt}"),
+                format!(
+                    "tình trạng \"{status}\" không hợp lệ (cần: da_hoan_thanh, dang_thuc_hien hoặc chua_thuc_hien)"
+                ),
+            )
+        })?;
+        tasks.insert(stt.trim().to_string(), parsed);
+    }
+    let unit = nfc(&raw.unit);
+    if unit.is_empty() {
+        return Err(problem(path, "/unit", "không được để trống"));
+    }
+    Ok(UnitReport {
+        file: path.to_path_buf(),
+        unit,
+        group: raw.group.as_deref().map(nfc),
+        period,
+        figures: raw.figures.into_iter().map(|(k, v)| (nfc(&k), v)).collect(),
+        tasks,
+    })
+}
+
+/// The unit named by a report file that could not be loaded, if it can be read at all.
+pub fn unit_of_unreadable(path: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    value.get("unit")?.as_str().map(nfc)
+}
+
+/// The report files of a folder: every `*.json` except the configuration, sorted.
+///
+/// # Errors
+/// The folder cannot be read.
+pub fn report_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json") && p.file_name().is_some_and(|n| n != CONFIG_NAME))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Check the reports against the configuration and add them up.
+///
+/// `period`: the period to summarise; when `None`, the period most reports give (a tie is
+/// an error, returned as a diagnostic with no summary).
+///
+/// # Errors
+/// A list of diagnostics when no period can be chosen.
+///
+/// `unreadable`: units whose report file exists but could not be read (their rows say
+/// `Báo cáo không hợp lệ` rather than `Thiếu báo cáo`).
+pub fn summarise(
+    config: SummaryConfig,
+    reports: Vec<UnitReport>,
+    unreadable: &[String],
+    period: Option<Period>,
+) -> Result<Summary, Vec<Diagnostic>> {
+    let period = match period {
+        Some(p) => p,
+        None => {
+            let mut counts: BTreeMap<Period, usize> = BTreeMap::new();
+            for r in &reports {
+                *counts.entry(r.period).or_default() += 1;
+            }
+            let max = counts.values().copied().max().unwrap_or(0);
+            let top: Vec<Period> = counts.iter().filter(|(_, n)| **n == max).map(|(p, _)| *p).collect();
+            match top.as_slice() {
+                [one] => *one,
+                _ => {
+                    let names: Vec<String> = top.iter().map(|p| format!("{p} ({})", p.slug())).collect();
+                    return Err(vec![Diagnostic {
+                        error: true,
+                        file: config.path.clone(),
+                        pointer: String::new(),
+                        message: if names.is_empty() {
+                            "không có báo cáo nào để tổng hợp".into()
+                        } else {
+                            format!("không xác định được kỳ tổng hợp: {}; chọn bằng --period", names.join(", "))
+                        },
+                    }]);
+                }
+            }
+        }
+    };
+    let mut diagnostics = Vec::new();
+    let mut error = |r: &UnitReport, pointer: &str, message: String| {
+        diagnostics.push(Diagnostic { error: true, file: r.file.clone(), pointer: pointer.into(), message })
+    };
+    let expected: HashMap<String, (usize, usize)> = config
+        .groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, grp)| grp.units.iter().enumerate().map(move |(u, name)| (unit_key(name), (g, u))))
+        .collect();
+    let task_stts: Option<Vec<String>> =
+        plan_tasks(&config).map(|t| t.into_iter().filter(|t| !t.is_group).map(|t| t.stt).collect());
+    let mut accepted: HashMap<(usize, usize), UnitReport> = HashMap::new();
+    let mut refused: HashMap<(usize, usize), ()> =
+        unreadable.iter().filter_map(|u| expected.get(&unit_key(u))).map(|at| (*at, ())).collect();
+    let mut first_file: HashMap<(usize, usize), PathBuf> = HashMap::new();
+    for r in reports {
+        let Some(&at) = expected.get(&unit_key(&r.unit)) else {
+            error(
+                &r,
+                "/unit",
+                format!("đơn vị \"{}\" không có trong danh sách phải báo cáo ({})", r.unit, config.path.display()),
+            );
+            continue;
+        };
+        if r.period != period {
+            error(&r, "/period", format!("báo cáo {} lẫn vào kỳ tổng hợp {period}", r.period));
+            continue;
+        }
+        if let Some(prev) = first_file.get(&at) {
+            error(&r, "/unit", format!("đơn vị \"{}\" đã báo cáo trong {}", r.unit, prev.display()));
+            continue;
+        }
+        first_file.insert(at, r.file.clone());
+        let mut ok = true;
+        let group_name = &config.groups[at.0].name;
+        if let Some(g) = &r.group
+            && unit_key(g) != unit_key(group_name)
+        {
+            error(&r, "/group", format!("đơn vị thuộc nhóm \"{group_name}\", không phải \"{g}\""));
+            ok = false;
+        }
+        for key in r.figures.keys() {
+            match config.indicators.iter().find(|i| &i.key == key) {
+                None => {
+                    let keys: Vec<&str> =
+                        config.indicators.iter().filter(|i| i.ratio.is_none()).map(|i| i.key.as_str()).collect();
+                    error(
+                        &r,
+                        &format!("/figures/{key}"),
+                        format!("chỉ tiêu \"{key}\" không có trong biểu (các chỉ tiêu: {})", keys.join(", ")),
+                    );
+                    ok = false;
+                }
+                Some(i) if i.ratio.is_some() => {
+                    error(
+                        &r,
+                        &format!("/figures/{key}"),
+                        format!("\"{key}\" là tỷ lệ, được tính từ tử số và mẫu số; không nhập"),
+                    );
+                    ok = false;
+                }
+                Some(_) => {}
+            }
+        }
+        if let Some(stts) = &task_stts {
+            for stt in r.tasks.keys() {
+                if !stts.contains(stt) {
+                    error(&r, &format!("/tasks/{stt}"), format!("phụ lục của kế hoạch không có nhiệm vụ số {stt}"));
+                    ok = false;
+                }
+            }
+        }
+        if ok {
+            accepted.insert(at, r);
+        } else {
+            refused.insert(at, ());
+        }
+    }
+    let mut groups = Vec::new();
+    let mut total = Figures::new();
+    for (g, grp) in config.groups.iter().enumerate() {
+        let mut units = Vec::new();
+        let mut subtotal = Figures::new();
+        for (u, name) in grp.units.iter().enumerate() {
+            match accepted.remove(&(g, u)) {
+                Some(r) => {
+                    for (k, v) in &r.figures {
+                        *subtotal.entry(k.clone()).or_default() += v;
+                    }
+                    units.push(UnitRow { name: name.clone(), figures: Some(r.figures), note: None, tasks: r.tasks });
+                }
+                None => {
+                    let refused = refused.contains_key(&(g, u));
+                    if !refused {
+                        diagnostics.push(Diagnostic {
+                            error: false,
+                            file: config.path.clone(),
+                            pointer: format!("/groups/{g}/units/{u}"),
+                            message: format!("thiếu báo cáo {period} của \"{name}\""),
+                        });
+                    }
+                    let note = if refused { "Báo cáo không hợp lệ" } else { "Thiếu báo cáo" };
+                    units.push(UnitRow {
+                        name: name.clone(),
+                        figures: None,
+                        note: Some(note.into()),
+                        tasks: BTreeMap::new(),
+                    });
+                }
+            }
+        }
+        for (k, v) in &subtotal {
+            *total.entry(k.clone()).or_default() += v;
+        }
+        groups.push(GroupSummary { name: grp.name.clone(), units, subtotal });
+    }
+    let mut tasks = plan_tasks(&config).unwrap_or_default();
+    for t in tasks.iter_mut().filter(|t| !t.is_group) {
+        for unit in groups.iter().flat_map(|g| &g.units) {
+            match unit.tasks.get(&t.stt) {
+                Some(TaskStatus::Done) => t.done += 1,
+                Some(TaskStatus::InProgress) => t.in_progress += 1,
+                Some(TaskStatus::NotStarted) => t.not_started += 1,
+                None => {}
+            }
+        }
+    }
+    Ok(Summary { config, period, groups, total, tasks, diagnostics })
+}
+
+/// The annex rows of the configured plan, with zero counts.
+fn plan_tasks(config: &SummaryConfig) -> Option<Vec<TaskSummary>> {
+    let doc = config.plan.as_ref()?;
+    let annex = match &config.annex {
+        Some(id) => doc.annexes.iter().find(|a| &a.id == id)?,
+        None => doc.annexes.first()?,
+    };
+    let text_col = annex.columns.iter().position(|c| c.key != crate::annex::STT).unwrap_or(0);
+    Some(
+        annex
+            .rows
+            .iter()
+            .map(|r| match r {
+                Row::Group { stt, text } => TaskSummary {
+                    stt: stt.clone(),
+                    name: text.clone(),
+                    is_group: true,
+                    done: 0,
+                    in_progress: 0,
+                    not_started: 0,
+                },
+                Row::Item { stt, cells, .. } => TaskSummary {
+                    stt: stt.clone(),
+                    name: cells[text_col].clone(),
+                    is_group: false,
+                    done: 0,
+                    in_progress: 0,
+                    not_started: 0,
+                },
+            })
+            .collect(),
+    )
+}

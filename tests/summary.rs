@@ -1,0 +1,355 @@
+//! Issue 4: the summary workbook for Sở Nội vụ, read back with calamine; every check on
+//! the unit reports, with its message.
+
+mod common;
+
+use std::io::{Cursor, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use calamine::{Data, Reader, Xlsx};
+use common::*;
+use serde_json::{Value, json};
+
+fn vanban(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vanban"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("run vanban")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn cell(range: &calamine::Range<Data>, row: u32, col: u32) -> String {
+    range.get_value((row, col)).map(|d| d.to_string()).unwrap_or_default()
+}
+
+fn number(range: &calamine::Range<Data>, row: u32, col: u32) -> f64 {
+    match range.get_value((row, col)) {
+        Some(Data::Float(f)) => *f,
+        Some(Data::Int(i)) => *i as f64,
+        Some(Data::String(s)) => s.parse().unwrap_or_else(|_| panic!("({row}, {col}) = {s:?} is not a number")),
+        other => panic!("({row}, {col}) = {other:?} is not a number"),
+    }
+}
+
+fn part(bytes: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut s = String::new();
+    zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+/// The sample folder copied to a temp dir (so tests can add and break reports).
+fn sample_copy() -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &to.join(e.file_name()));
+            } else {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(&sample("ninh-giang-2022"), dir.path());
+    dir
+}
+
+fn run_summary(dir: &Path, extra: &[&str]) -> (Output, Option<Vec<u8>>) {
+    let out_file = dir.join("out/tong-hop.xlsx");
+    let _ = std::fs::remove_file(&out_file);
+    let mut args = vec!["summary", "bao-cao/quy-1", "-o", "out/tong-hop.xlsx"];
+    args.extend_from_slice(extra);
+    let out = vanban(&args, dir);
+    (out, std::fs::read(&out_file).ok())
+}
+
+fn summary_sheet(bytes: &[u8]) -> calamine::Range<Data> {
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
+    wb.worksheet_range("Tổng hợp").unwrap()
+}
+
+/// Indicator columns of the sample, in order (C..M).
+const KEYS: [&str; 11] = [
+    "van_ban",
+    "hoi_nghi",
+    "luot_nguoi",
+    "tin_bai",
+    "phat_thanh",
+    "cuoc_hop",
+    "to_roi",
+    "tthc_cong_khai",
+    "tthc_tong",
+    "ty_le_cong_khai",
+    "khac",
+];
+
+#[test]
+fn sample_quarter_totals_read_back() {
+    let dir = sample_copy();
+    let (out, bytes) = run_summary(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out).lines().next().unwrap(),
+        "cảnh báo: bao-cao/tong-hop.json: /groups/1/units/8: thiếu báo cáo quý I năm 2022 của \"UBND xã Hồng Phong\""
+    );
+    let bytes = bytes.unwrap();
+    let s = summary_sheet(&bytes);
+    // Form conventions: issuer top left, Quốc hiệu top right, form id, title with period.
+    assert_eq!(cell(&s, 0, 0), "UBND HUYỆN NINH GIANG");
+    assert_eq!(cell(&s, 1, 0), "PHÒNG NỘI VỤ");
+    assert_eq!(cell(&s, 0, 8), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
+    assert_eq!(cell(&s, 1, 8), "Độc lập - Tự do - Hạnh phúc");
+    assert_eq!(cell(&s, 3, 13), "Biểu số 01");
+    assert_eq!(cell(&s, 4, 0), "BIỂU TỔNG HỢP KẾT QUẢ CÔNG TÁC TUYÊN TRUYỀN CẢI CÁCH HÀNH CHÍNH QUÝ I NĂM 2022");
+    assert_eq!(cell(&s, 5, 0), "(Số liệu từ ngày 01/01/2022 đến ngày 31/03/2022)");
+    // Multi-level header and the column-number row.
+    assert_eq!((cell(&s, 7, 0), cell(&s, 7, 1)), ("STT".into(), "Đơn vị".into()));
+    assert_eq!(cell(&s, 7, 3), "Hội nghị, tập huấn");
+    assert_eq!(cell(&s, 8, 3), "Số hội nghị, tập huấn (cuộc)");
+    assert_eq!(cell(&s, 8, 4), "Lượt người tham dự (lượt người)");
+    assert_eq!(cell(&s, 7, 9), "Công khai thủ tục hành chính");
+    assert_eq!(cell(&s, 8, 11), "Tỷ lệ công khai (%)");
+    assert_eq!(cell(&s, 7, 13), "Ghi chú");
+    let numbers: Vec<String> = (0..14).map(|c| cell(&s, 9, c)).collect();
+    assert_eq!(numbers, ["A", "B", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10=(8)/(9)", "11", "C"]);
+    // Groups (Roman numerals) with subtotals, units under them.
+    assert_eq!((cell(&s, 10, 0), cell(&s, 10, 1)), ("I".into(), "Cơ quan, đơn vị cấp huyện".into()));
+    assert_eq!((cell(&s, 11, 0), cell(&s, 11, 1)), ("1".into(), "Văn phòng HĐND và UBND huyện".into()));
+    assert_eq!((cell(&s, 22, 0), cell(&s, 22, 1)), ("II".into(), "UBND các xã, thị trấn".into()));
+    let expected_i = [12.0, 1.0, 226.0, 41.0, 2.0, 30.0, 8.0, 222.0, 235.0, 222.0 / 235.0, 9.0];
+    let expected_ii = [57.0, 32.0, 2562.0, 117.0, 364.0, 104.0, 440.0, 3057.0, 3208.0, 3057.0 / 3208.0, 25.0];
+    let expected_total = [69.0, 33.0, 2788.0, 158.0, 366.0, 134.0, 448.0, 3279.0, 3443.0, 3279.0 / 3443.0, 34.0];
+    let total_row = 22 + 1 + 28;
+    assert_eq!(cell(&s, total_row, 0), "TỔNG CỘNG");
+    for (i, key) in KEYS.iter().enumerate() {
+        let c = 2 + i as u32;
+        for (row, want) in [(10, expected_i[i]), (22, expected_ii[i]), (total_row, expected_total[i])] {
+            let got = number(&s, row, c);
+            assert!((got - want).abs() < 1e-9, "{key} at row {row}: {got} != {want}");
+        }
+    }
+    // The missing commune is listed, blank, not summed as zero.
+    let missing = (23..total_row).find(|r| cell(&s, *r, 1) == "UBND xã Hồng Phong").unwrap();
+    assert_eq!(cell(&s, missing, 13), "Thiếu báo cáo");
+    assert!(s.get_value((missing, 2)).is_none_or(|d| matches!(d, Data::Empty)));
+    assert_eq!(cell(&s, total_row, 13), "Thiếu 1 đơn vị");
+    // Totals are formulas AND carry their values; ratios from summed parts.
+    let xml = part(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(xml.contains("<f>SUM(C12:C22)</f><v>12</v>"), "subtotal formula with cached value");
+    assert!(xml.contains("<f>C11+C23</f><v>69</v>"), "grand total formula");
+    assert!(xml.contains("<f>IF(N(K52)=0,\"-\",J52/K52)</f>"), "ratio of the total row from its own sums");
+    assert_eq!(cell(&s, 11, 11), "-", "0/0 is shown as '-', also without recalculation");
+    assert!(xml.contains(r#"<c r="L12" s="15" t="str"><f>IF(N(K12)=0,"-",J12/K12)</f><v>-</v></c>"#));
+    assert!(xml.contains(r#"ySplit="10""#) && xml.contains(r#"xSplit="2""#), "frozen panes");
+    assert!(
+        xml.contains(r#"paperSize="9""#)
+            && xml.contains(r#"orientation="landscape""#)
+            && xml.contains(r#"fitToHeight="0""#)
+    );
+    assert!(part(&bytes, "xl/workbook.xml").contains("'Tổng hợp'!$8:$10"), "header rows repeat when printed");
+    let styles = part(&bytes, "xl/styles.xml");
+    assert!(styles.contains(r##"formatCode="#,##0""##) && styles.contains(r#"formatCode="0.00%""#));
+    assert!(styles.contains(r#"<name val="Times New Roman"/>"#));
+    // Footer.
+    let foot: Vec<String> = (total_row + 1..total_row + 8)
+        .flat_map(|r| (0..14).map(move |c| (r, c)))
+        .map(|(r, c)| cell(&s, r, c))
+        .filter(|t| !t.is_empty())
+        .collect();
+    assert!(foot.contains(&"NGƯỜI LẬP BIỂU".to_string()) && foot.contains(&"TRƯỞNG PHÒNG".to_string()), "{foot:?}");
+    assert!(foot.iter().any(|t| t.starts_with("Ninh Giang, ngày")), "{foot:?}");
+}
+
+#[test]
+fn task_and_unit_sheets() {
+    let dir = sample_copy();
+    let (_, bytes) = run_summary(dir.path(), &["--date", "2022-04-05"]);
+    let bytes = bytes.unwrap();
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+    let names = wb.sheet_names();
+    assert_eq!(names.len(), 2 + 38);
+    assert_eq!(&names[..3], ["Tổng hợp", "Nhiệm vụ", "Văn phòng HĐND và UBND huyện"]);
+    assert!(names.iter().all(|n| n.chars().count() <= 31));
+    let tasks = wb.worksheet_range("Nhiệm vụ").unwrap();
+    let row_of = |stt: &str| (4..tasks.height() as u32).find(|r| cell(&tasks, *r, 0) == stt).unwrap();
+    for (stt, done, doing, not) in
+        [("6", 12.0, 0.0, 0.0), ("17", 0.0, 0.0, 14.0), ("10", 4.0, 12.0, 0.0), ("21.1", 3.0, 2.0, 0.0)]
+    {
+        let r = row_of(stt);
+        assert_eq!(
+            (number(&tasks, r, 2), number(&tasks, r, 3), number(&tasks, r, 4)),
+            (done, doing, not),
+            "task {stt}"
+        );
+    }
+    assert_eq!(cell(&tasks, 4, 0), "I", "annex groups kept");
+    let unit = wb.worksheet_range("Phòng Nội vụ").unwrap();
+    assert_eq!(cell(&unit, 3, 1), "Văn bản chỉ đạo, hướng dẫn đã ban hành");
+    assert_eq!(number(&unit, 3, 3), 3.0);
+    let s = summary_sheet(&bytes);
+    let all: Vec<String> =
+        (40..s.height() as u32).flat_map(|r| (0..14).map(move |c| (r, c))).map(|(r, c)| cell(&s, r, c)).collect();
+    assert!(all.contains(&"Ninh Giang, ngày 05 tháng 4 năm 2022".to_string()));
+}
+
+fn write(path: &Path, v: &Value) {
+    std::fs::write(path, serde_json::to_string_pretty(v).unwrap()).unwrap();
+}
+
+fn report(dir: &Path, name: &str) -> (PathBuf, Value) {
+    let p = dir.join("bao-cao/quy-1").join(name);
+    let v = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+    (p, v)
+}
+
+#[test]
+fn every_check_names_file_and_path() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let q = d.join("bao-cao/quy-1");
+    // A unit reported twice.
+    std::fs::copy(q.join("phong-noi-vu.json"), q.join("phong-noi-vu-ban-2.json")).unwrap();
+    // A report of another period mixed in.
+    let (p, mut v) = report(d, "phong-tu-phap.json");
+    v["period"] = json!({"kind": "quy", "number": 4, "year": 2021});
+    write(&p, &v);
+    // Negative and non-numeric figures.
+    let (p, mut v) = report(d, "ubnd-xa-an-duc.json");
+    v["figures"]["hoi_nghi"] = json!(-2);
+    write(&p, &v);
+    let (p, mut v) = report(d, "ubnd-xa-dong-tam.json");
+    v["figures"]["tin_bai"] = json!("bốn");
+    write(&p, &v);
+    // An unknown indicator, an unknown unit, an unknown task, a wrong group.
+    let (p, mut v) = report(d, "ubnd-xa-hiep-luc.json");
+    v["figures"]["bao_chi"] = json!(3);
+    write(&p, &v);
+    let (p, mut v) = report(d, "ubnd-xa-hoang-hanh.json");
+    v["unit"] = json!("UBND xã Không Có");
+    write(&p, &v);
+    let (p, mut v) = report(d, "ubnd-xa-hong-du.json");
+    v["tasks"] = json!({"99": "da_hoan_thanh"});
+    write(&p, &v);
+    let (p, mut v) = report(d, "ubnd-xa-hong-duc.json");
+    v["group"] = json!("Cơ quan, đơn vị cấp huyện");
+    write(&p, &v);
+
+    let (out, bytes) = run_summary(d, &[]);
+    assert_eq!(out.status.code(), Some(1), "items failed");
+    let err = stderr(&out);
+    for want in [
+        "lỗi: bao-cao/quy-1/ubnd-xa-an-duc.json: /figures/hoi_nghi: sai kiểu dữ liệu: cần số nguyên không âm (0, 1, 2 …), nhận được số -2",
+        "lỗi: bao-cao/quy-1/ubnd-xa-dong-tam.json: /figures/tin_bai: sai kiểu dữ liệu: cần số nguyên không âm (0, 1, 2 …), nhận được chuỗi \"bốn\"",
+        "lỗi: bao-cao/quy-1/phong-noi-vu.json: /unit: đơn vị \"Phòng Nội vụ\" đã báo cáo trong bao-cao/quy-1/phong-noi-vu-ban-2.json",
+        "lỗi: bao-cao/quy-1/phong-tu-phap.json: /period: báo cáo quý IV năm 2021 lẫn vào kỳ tổng hợp quý I năm 2022",
+        "lỗi: bao-cao/quy-1/ubnd-xa-hiep-luc.json: /figures/bao_chi: chỉ tiêu \"bao_chi\" không có trong biểu (các chỉ tiêu: van_ban, hoi_nghi, luot_nguoi, tin_bai, phat_thanh, cuoc_hop, to_roi, tthc_cong_khai, tthc_tong, khac)",
+        "lỗi: bao-cao/quy-1/ubnd-xa-hoang-hanh.json: /unit: đơn vị \"UBND xã Không Có\" không có trong danh sách phải báo cáo (bao-cao/tong-hop.json)",
+        "lỗi: bao-cao/quy-1/ubnd-xa-hong-du.json: /tasks/99: phụ lục của kế hoạch không có nhiệm vụ số 99",
+        "lỗi: bao-cao/quy-1/ubnd-xa-hong-duc.json: /group: đơn vị thuộc nhóm \"UBND các xã, thị trấn\", không phải \"Cơ quan, đơn vị cấp huyện\"",
+        "cảnh báo: bao-cao/tong-hop.json: /groups/1/units/8: thiếu báo cáo quý I năm 2022 của \"UBND xã Hồng Phong\"",
+    ] {
+        assert!(err.contains(want), "missing\n  {want}\nin\n{err}");
+    }
+    assert!(err.contains("ok, 8 failed in "), "{err}");
+    // The workbook is still written; refused reports are listed, not summed.
+    let s = summary_sheet(&bytes.expect("workbook written without --strict"));
+    let note = |name: &str| {
+        let r = (10..s.height() as u32).find(|r| cell(&s, *r, 1) == name).unwrap();
+        cell(&s, r, 13)
+    };
+    assert_eq!(note("UBND xã An Đức"), "Báo cáo không hợp lệ");
+    assert_eq!(note("UBND xã Hoàng Hanh"), "Thiếu báo cáo");
+    assert_eq!(note("Phòng Tư pháp"), "Thiếu báo cáo");
+    // --strict turns all of this into a failure and writes nothing.
+    let (out, bytes) = run_summary(d, &["--strict"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(bytes.is_none());
+    assert!(
+        stderr(&out).contains("lỗi: --strict: có 8 lỗi, 3 cảnh báo; không ghi out/tong-hop.xlsx"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn strict_fails_on_a_missing_unit_alone_and_period_can_be_forced() {
+    let dir = sample_copy();
+    let (out, bytes) = run_summary(dir.path(), &["--strict"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(bytes.is_none());
+    let (out, _) = run_summary(dir.path(), &["--period", "quy-2-2022"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("/period: báo cáo quý I năm 2022 lẫn vào kỳ tổng hợp quý II năm 2022"));
+    let (out, _) = run_summary(dir.path(), &["--period", "quy-5-2022"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "lỗi: --period \"quy-5-2022\" không hợp lệ (ví dụ: quy-1-2022, 6-thang-2022, 9-thang-2022, nam-2022)\n"
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let out = vanban(&["summary", ".", "-o", "x.xlsx"], empty.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), "lỗi: không tìm thấy tong-hop.json trong . hoặc thư mục cha; chỉ rõ bằng --config\n");
+}
+
+#[test]
+fn second_quarter_and_reproducible_bytes() {
+    let dir = sample_copy();
+    let out = vanban(&["summary", "bao-cao/quy-2", "-o", "a.xlsx", "-q"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    vanban(&["summary", "bao-cao/quy-2", "-o", "b.xlsx", "-q"], dir.path());
+    let a = std::fs::read(dir.path().join("a.xlsx")).unwrap();
+    assert_eq!(a, std::fs::read(dir.path().join("b.xlsx")).unwrap());
+    let s = summary_sheet(&a);
+    let total_row = 22 + 1 + 28;
+    assert_eq!(number(&s, total_row, 2), 82.0);
+    assert_eq!(number(&s, total_row, 4), 3952.0);
+    assert!((number(&s, total_row, 11) - 3542.0 / 3611.0).abs() < 1e-12);
+    assert_eq!(cell(&s, 4, 0), "BIỂU TỔNG HỢP KẾT QUẢ CÔNG TÁC TUYÊN TRUYỀN CẢI CÁCH HÀNH CHÍNH QUÝ II NĂM 2022");
+}
+
+#[test]
+fn five_thousand_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let units: Vec<String> = (0..5000).map(|i| format!("UBND xã Số {i:04}")).collect();
+    write(
+        &d.join("tong-hop.json"),
+        &json!({
+            "issuer": {"parent": "UBND TỈNH NGHỆ AN", "name": "SỞ NỘI VỤ"},
+            "place": "Nghệ An", "form_id": "Biểu số 01", "title": "Biểu tổng hợp",
+            "indicators": [
+                {"key": "a", "label": "A"}, {"key": "b", "label": "B"},
+                {"key": "r", "label": "Tỷ lệ", "ratio": ["a", "b"]}
+            ],
+            "groups": [{"name": "UBND xã, phường", "units": units}]
+        }),
+    );
+    std::fs::create_dir(d.join("quy-1")).unwrap();
+    for (i, u) in units.iter().enumerate() {
+        write(
+            &d.join(format!("quy-1/{i:04}.json")),
+            &json!({"unit": u, "period": {"kind": "quy", "number": 1, "year": 2026}, "figures": {"a": i % 7, "b": 10}}),
+        );
+    }
+    let out = vanban(&["summary", "quy-1", "-o", "t.xlsx", "--config", "tong-hop.json"], d);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let bytes = std::fs::read(d.join("t.xlsx")).unwrap();
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+    assert_eq!(wb.sheet_names(), ["Tổng hợp", "Số liệu đơn vị"], "one long sheet instead of 5,000 tabs");
+    let s = summary_sheet(&bytes);
+    let total_row = 10 + 1 + 5000;
+    let want_a: usize = (0..5000).map(|i| i % 7).sum();
+    assert_eq!(number(&s, total_row, 2), want_a as f64);
+    assert_eq!(number(&s, total_row, 3), 50_000.0);
+    assert!((number(&s, total_row, 4) - want_a as f64 / 50_000.0).abs() < 1e-12);
+    assert_eq!(wb.worksheet_range("Số liệu đơn vị").unwrap().height(), 5001);
+}
