@@ -107,6 +107,8 @@ pub enum Row {
         stt: String,
         /// 0 for tasks, 1 for sub-items.
         level: u8,
+        /// Bold row (totals).
+        bold: bool,
         /// Cell texts, one per column.
         cells: Vec<String>,
     },
@@ -118,7 +120,17 @@ pub enum RawRow {
     /// A group heading.
     Group(String),
     /// A task: cells by column (STT cell empty), and its sub-items.
-    Item(Vec<String>, Vec<Vec<String>>),
+    Item {
+        /// Cells by column.
+        cells: Vec<String>,
+        /// Sub-items' cells.
+        items: Vec<Vec<String>>,
+        /// An STT given by the data (`TỔNG CỘNG` rows, `I` for a subtotal row): printed as
+        /// is and not counted.
+        stt: Option<String>,
+        /// Set the row in bold.
+        bold: bool,
+    },
 }
 
 /// A validated annex.
@@ -160,19 +172,24 @@ pub fn number(rows: Vec<RawRow>, numbering: Numbering, stt_col: usize) -> Vec<Ro
                 let stt = if numbering == Numbering::Nested { group.to_string() } else { vn::roman(group) };
                 out.push(Row::Group { stt, text: vn::upper(&text) });
             }
-            RawRow::Item(mut cells, items) => {
-                task += 1;
-                let stt = if numbering == Numbering::Nested && group > 0 {
-                    format!("{group}.{task}")
-                } else {
-                    task.to_string()
+            RawRow::Item { mut cells, items, stt: given, bold } => {
+                let stt = match given {
+                    Some(s) => s,
+                    None => {
+                        task += 1;
+                        if numbering == Numbering::Nested && group > 0 {
+                            format!("{group}.{task}")
+                        } else {
+                            task.to_string()
+                        }
+                    }
                 };
                 cells[stt_col] = stt.clone();
-                out.push(Row::Item { stt: stt.clone(), level: 0, cells });
+                out.push(Row::Item { stt: stt.clone(), level: 0, bold, cells });
                 for (k, mut sub) in items.into_iter().enumerate() {
                     let sub_stt = format!("{stt}.{}", k + 1);
                     sub[stt_col] = sub_stt.clone();
-                    out.push(Row::Item { stt: sub_stt, level: 1, cells: sub });
+                    out.push(Row::Item { stt: sub_stt, level: 1, bold, cells: sub });
                 }
             }
         }
@@ -210,7 +227,7 @@ mod tests {
     use super::*;
 
     fn raw(n: usize) -> RawRow {
-        RawRow::Item(vec![String::new(); 3], vec![vec![String::new(); 3]; n])
+        RawRow::Item { cells: vec![String::new(); 3], items: vec![vec![String::new(); 3]; n], stt: None, bold: false }
     }
 
     fn stts(rows: &[Row]) -> Vec<String> {
@@ -230,6 +247,15 @@ mod tests {
             stts(&number(rows(), Numbering::Nested, 0)),
             ["1", "1.1", "1.2", "1.2.1", "1.2.2", "2", "2.1", "2.2"]
         );
+        let mut with_total = rows();
+        with_total.push(RawRow::Item {
+            cells: vec![String::new(); 3],
+            items: vec![],
+            stt: Some(String::new()),
+            bold: true,
+        });
+        with_total.push(raw(0));
+        assert_eq!(stts(&number(with_total, Numbering::Continuous, 0)).last().unwrap(), "5", "given STT not counted");
         let numbered = number(rows(), Numbering::Continuous, 0);
         assert_eq!(numbered[0], Row::Group { stt: "I".into(), text: "A".into() });
         assert!(matches!(&numbered[3], Row::Item { cells, level: 1, .. } if cells[0] == "2.1"));

@@ -22,6 +22,9 @@ pub enum BlockKind {
     Plus,
     /// Any other paragraph.
     Paragraph,
+    /// A table: consecutive lines starting with `|` (`| a | b |`); a line of dashes
+    /// (`|---|---|`) after the first row makes that row the header.
+    Table,
 }
 
 /// A run of text with one style.
@@ -42,8 +45,14 @@ pub struct Block {
     pub kind: BlockKind,
     /// Whether the whole paragraph is set bold (mục; titled khoản).
     pub strong: bool,
-    /// The text in styled runs.
+    /// The text in styled runs (empty for a table).
     pub runs: Vec<Run>,
+    /// Table cells by row (tables only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cells: Vec<Vec<String>>,
+    /// Is the first table row a header?
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub header: bool,
 }
 
 impl Block {
@@ -53,9 +62,52 @@ impl Block {
     }
 }
 
-/// Split clerk-written text into blocks: every non-empty line is a paragraph.
+/// Split clerk-written text into blocks: every non-empty line is a paragraph; consecutive
+/// lines starting with `|` are one table.
 pub fn parse(text: &str) -> Vec<Block> {
-    text.lines().map(str::trim).filter(|line| !line.is_empty()).map(parse_line).collect()
+    let mut blocks: Vec<Block> = Vec::new();
+    for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
+        if let Some(row) = line.strip_prefix('|') {
+            let row = row.strip_suffix('|').unwrap_or(row);
+            let cells: Vec<String> = row.split('|').map(|c| c.trim().to_string()).collect();
+            let is_rule = cells.iter().all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')));
+            match blocks.last_mut() {
+                Some(b) if b.kind == BlockKind::Table => {
+                    if is_rule && b.cells.len() == 1 {
+                        b.header = true;
+                    } else if !is_rule {
+                        b.cells.push(cells);
+                    }
+                }
+                _ => blocks.push(Block {
+                    kind: BlockKind::Table,
+                    strong: false,
+                    runs: Vec::new(),
+                    cells: vec![cells],
+                    header: false,
+                }),
+            }
+            continue;
+        }
+        blocks.push(parse_line(line));
+    }
+    for b in blocks.iter_mut().filter(|b| b.kind == BlockKind::Table) {
+        let width = b.cells.iter().map(Vec::len).max().unwrap_or(0);
+        for row in &mut b.cells {
+            row.resize(width, String::new());
+        }
+    }
+    // Marks inside data printed by a content template were protected; restore them now
+    // that the marks have been read.
+    for b in &mut blocks {
+        for r in &mut b.runs {
+            r.text = crate::content::unprotect(&r.text);
+        }
+        for cell in b.cells.iter_mut().flatten() {
+            *cell = crate::content::unprotect(cell);
+        }
+    }
+    blocks
 }
 
 /// Parse one paragraph.
@@ -68,7 +120,7 @@ pub fn parse_line(line: &str) -> Block {
         BlockKind::Clause => !plain.trim_end().ends_with(['.', ';', ':', '!', '?', ',']),
         _ => false,
     };
-    Block { kind, strong, runs }
+    Block { kind, strong, runs, cells: Vec::new(), header: false }
 }
 
 fn classify(line: &str) -> BlockKind {
@@ -215,6 +267,18 @@ mod tests {
                 (Paragraph, false)
             ]
         );
+    }
+
+    #[test]
+    fn pipe_tables() {
+        let blocks =
+            parse("Trước bảng.\n| Nhóm | Số cuộc |\n|---|--:|\n| Xã | 1.250 |\n| Tổng | 3 | thừa |\nSau bảng.");
+        assert_eq!(blocks.len(), 3);
+        let t = &blocks[1];
+        assert_eq!(t.kind, BlockKind::Table);
+        assert!(t.header);
+        assert_eq!(t.cells, [vec!["Nhóm", "Số cuộc", ""], vec!["Xã", "1.250", ""], vec!["Tổng", "3", "thừa"]]);
+        assert_eq!(blocks[2].plain(), "Sau bảng.");
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub enum Command {
     /// Tổng hợp báo cáo của các đơn vị trong một thư mục ra tệp Excel:
     /// `vanban summary bao-cao/quy-1/ -o tong-hop.xlsx`.
     Summary(SummaryArgs),
+    /// Viết báo cáo định kỳ (PDF) từ báo cáo của các đơn vị, kèm tệp Excel tổng hợp:
+    /// `vanban report bao-cao/quy-1/ --template bao-cao-tuyen-truyen-cchc -o out/`.
+    Report(ReportArgs),
     /// Liệt kê phông chữ dùng được (phông kèm theo và phông trong --font-path).
     Fonts(EngineArgs),
     /// Liệt kê 29 loại văn bản hành chính và chữ viết tắt (Phụ lục III).
@@ -81,27 +84,38 @@ pub struct RenderArgs {
 /// `vanban summary`.
 #[derive(Debug, Args)]
 pub struct SummaryArgs {
-    /// Thư mục chứa báo cáo của các đơn vị (mỗi đơn vị một tệp JSON).
-    #[arg(value_name = "DIR")]
-    pub dir: PathBuf,
+    /// Where the reports are and which period.
+    #[command(flatten)]
+    pub reports: ReportsArgs,
     /// Tệp Excel ghi ra.
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
-    /// Tệp cấu hình (mặc định: tong-hop.json trong thư mục hoặc thư mục cha).
+}
+
+/// `vanban report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Where the reports are and which period.
+    #[command(flatten)]
+    pub reports: ReportsArgs,
+    /// Thư mục ghi kết quả (`bao-cao-<kỳ>.pdf`, `tong-hop-<kỳ>.xlsx`).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Mẫu nội dung (tên tệp .j2 không có đuôi), ví dụ bao-cao-tuyen-truyen-cchc.
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
+    /// Khung văn bản báo cáo (mặc định: bao-cao.json cạnh tong-hop.json).
     #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Kỳ tổng hợp: quy-1-2022, 6-thang-2022, 9-thang-2022, nam-2022 (mặc định: kỳ của đa số báo cáo).
-    #[arg(long, value_name = "KY")]
-    pub period: Option<String>,
-    /// Ngày lập biểu (YYYY-MM-DD); bỏ trống thì để chỗ trống cho văn thư ghi.
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub date: Option<String>,
-    /// Coi mọi vấn đề (thiếu đơn vị, báo cáo lỗi) là thất bại: không ghi tệp, mã thoát 1.
-    #[arg(long)]
-    pub strict: bool,
-    /// Chỉ in lỗi.
-    #[arg(short, long)]
-    pub quiet: bool,
+    pub frame: Option<PathBuf>,
+    /// Báo cáo của kỳ trước, để so sánh.
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
+    /// Số của báo cáo (bỏ trống: dự thảo, văn thư ghi số khi ban hành).
+    #[arg(long, value_name = "N")]
+    pub so: Option<u32>,
+    /// Engine options.
+    #[command(flatten)]
+    pub engine: EngineArgs,
 }
 
 /// Parse the process arguments and run.
@@ -110,6 +124,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Render(args) => render(&args),
         Command::Summary(args) => summary(&args),
+        Command::Report(args) => report(&args),
         Command::Fonts(args) => fonts(&args),
         Command::Types => types(),
     }
@@ -143,8 +158,8 @@ fn render(args: &RenderArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let options =
-        crate::RenderOptions { time: export::CreationTime::from_env(), annex_separately: args.annex_separately };
+    let options = crate::RenderOptions { annex_separately: args.annex_separately, ..crate::RenderOptions::default() }
+        .with_time(export::CreationTime::from_env());
     let (mut ok, mut failed, mut input_failures) = (0usize, 0usize, 0usize);
     for input in &args.inputs {
         let result = data::load(input).map_err(ItemError::from).and_then(|doc| {
@@ -189,54 +204,70 @@ fn render(args: &RenderArgs) -> ExitCode {
     }
 }
 
-fn summary(args: &SummaryArgs) -> ExitCode {
+/// Options shared by `summary` and `report`: where the unit reports are and which period.
+#[derive(Debug, Clone, Args)]
+pub struct ReportsArgs {
+    /// Thư mục chứa báo cáo của các đơn vị (mỗi đơn vị một tệp JSON).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Tệp cấu hình (mặc định: tong-hop.json trong thư mục hoặc thư mục cha).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Kỳ tổng hợp: quy-1-2022, 6-thang-2022, 9-thang-2022, nam-2022 (mặc định: kỳ của đa số báo cáo).
+    #[arg(long, value_name = "KY")]
+    pub period: Option<String>,
+    /// Ngày lập (YYYY-MM-DD); bỏ trống thì để chỗ trống cho văn thư ghi.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// Coi mọi vấn đề (thiếu đơn vị, báo cáo lỗi) là thất bại: không ghi tệp, mã thoát 1.
+    #[arg(long)]
+    pub strict: bool,
+    /// Chỉ in lỗi.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// The summary of a report folder, and how many reports were refused.
+struct Gathered {
+    summary: crate::summary::Summary,
+    failed: usize,
+    warnings: usize,
+}
+
+/// Load the configuration and the reports of `dir`, check and add them up; print every
+/// problem. `Err` carries the exit code when the run cannot go on.
+fn gather(
+    dir: &std::path::Path,
+    config: Option<&PathBuf>,
+    period: Option<&str>,
+    quiet: bool,
+) -> Result<Gathered, ExitCode> {
     use crate::summary;
-    let started = Instant::now();
-    let period = match args.period.as_deref().map(|p| (p, crate::period::Period::parse(p))) {
+    let period = match period.map(|p| (p, crate::period::Period::parse(p))) {
         None => None,
         Some((_, Some(p))) => Some(p),
         Some((p, None)) => {
             error(format!("--period \"{p}\" không hợp lệ (ví dụ: quy-1-2022, 6-thang-2022, 9-thang-2022, nam-2022)"));
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
-    let Some(config_path) = args.config.clone().or_else(|| summary::find_config(&args.dir)) else {
+    let Some(config_path) = config.cloned().or_else(|| summary::find_config(dir)) else {
         error(format!(
             "không tìm thấy {} trong {} hoặc thư mục cha; chỉ rõ bằng --config",
             summary::CONFIG_NAME,
-            args.dir.display()
+            dir.display()
         ));
-        return ExitCode::from(2);
+        return Err(ExitCode::from(2));
     };
-    let config = match summary::load_config(&config_path) {
-        Ok(c) => c,
-        Err(e) => {
-            error(e);
-            return ExitCode::from(2);
-        }
-    };
-    let date_line = match args.date.as_deref() {
-        None => None,
-        Some(d) => match crate::data::parse_date(d) {
-            Some(date) if date.day.is_some() => {
-                Some(format!("{}, {}", config.place, crate::vn::date_words(date.year, date.month, date.day)))
-            }
-            _ => {
-                error(format!("--date \"{d}\" không phải là ngày dạng YYYY-MM-DD"));
-                return ExitCode::from(2);
-            }
-        },
-    };
-    let files = match summary::report_files(&args.dir) {
-        Ok(f) => f,
-        Err(e) => {
-            error(format!("{}: không đọc được thư mục ({})", args.dir.display(), data::io_reason(&e)));
-            return ExitCode::from(2);
-        }
-    };
-    let mut reports = Vec::new();
-    let mut unreadable = Vec::new();
-    let mut failed = 0usize;
+    let config = summary::load_config(&config_path).map_err(|e| {
+        error(e);
+        ExitCode::from(2)
+    })?;
+    let files = summary::report_files(dir).map_err(|e| {
+        error(format!("{}: không đọc được thư mục ({})", dir.display(), data::io_reason(&e)));
+        ExitCode::from(2)
+    })?;
+    let (mut reports, mut unreadable, mut failed) = (Vec::new(), Vec::new(), 0usize);
     for file in &files {
         match summary::load_report(file) {
             Ok(r) => reports.push(r),
@@ -247,15 +278,12 @@ fn summary(args: &SummaryArgs) -> ExitCode {
             }
         }
     }
-    let summary = match summary::summarise(config, reports, &unreadable, period) {
-        Ok(s) => s,
-        Err(diagnostics) => {
-            for d in diagnostics {
-                error(d);
-            }
-            return ExitCode::from(2);
+    let summary = summary::summarise(config, reports, &unreadable, period).map_err(|diagnostics| {
+        for d in diagnostics {
+            error(d);
         }
-    };
+        ExitCode::from(2)
+    })?;
     let mut warnings = 0usize;
     for d in &summary.diagnostics {
         if d.error {
@@ -263,30 +291,57 @@ fn summary(args: &SummaryArgs) -> ExitCode {
             error(d);
         } else {
             warnings += 1;
-            eprintln!("cảnh báo: {d}");
+            if !quiet {
+                eprintln!("cảnh báo: {d}");
+            }
         }
     }
-    let ok = summary.reported().count();
-    if args.strict && (failed > 0 || warnings > 0) {
+    Ok(Gathered { summary, failed, warnings })
+}
+
+/// The place-and-date line: from `--date`, or blanks for the văn thư.
+fn date_line(place: &str, date: Option<&str>, year: i32) -> Result<String, ExitCode> {
+    match date {
+        None => {
+            let blank = crate::vn::NBSP.to_string().repeat(7);
+            Ok(format!("{place}, ngày {blank} tháng {blank} năm {year}"))
+        }
+        Some(d) => match crate::data::parse_date(d) {
+            Some(date) if date.day.is_some() => {
+                Ok(format!("{place}, {}", crate::vn::date_words(date.year, date.month, date.day)))
+            }
+            _ => {
+                error(format!("--date \"{d}\" không phải là ngày dạng YYYY-MM-DD"));
+                Err(ExitCode::from(2))
+            }
+        },
+    }
+}
+
+fn summary(args: &SummaryArgs) -> ExitCode {
+    let started = Instant::now();
+    let r = &args.reports;
+    let Gathered { summary, failed, warnings } = match gather(&r.dir, r.config.as_ref(), r.period.as_deref(), r.quiet) {
+        Ok(g) => g,
+        Err(code) => return code,
+    };
+    let date_line = match date_line(&summary.config.place, r.date.as_deref(), summary.period.year) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    if r.strict && (failed > 0 || warnings > 0) {
         error(format!("--strict: có {failed} lỗi, {warnings} cảnh báo; không ghi {}", args.output.display()));
         return ExitCode::from(1);
     }
-    let date_line = date_line.unwrap_or_else(|| {
-        let blank = crate::vn::NBSP.to_string().repeat(7);
-        format!("{}, ngày {blank} tháng {blank} năm {}", summary.config.place, summary.period.year)
-    });
-    let bytes = match crate::sheet::summary_workbook(&summary, export::CreationTime::from_env(), &date_line) {
-        Ok(b) => b,
-        Err(e) => {
-            error(e);
-            return ExitCode::from(1);
-        }
-    };
-    if let Err(e) = output::write_atomic(&args.output, &bytes) {
+    let written = crate::sheet::summary_workbook(&summary, export::CreationTime::from_env(), &date_line)
+        .map_err(crate::ItemError::from)
+        .and_then(|bytes| Ok(output::write_atomic(&args.output, &bytes)?));
+    if let Err(e) = written {
         error(e);
         return ExitCode::from(1);
     }
-    if !args.quiet {
+    let ok = summary.reported().count();
+    if !r.quiet {
         eprintln!(
             "đã ghi {} ({}: {ok} đơn vị báo cáo, {} thiếu)",
             args.output.display(),
@@ -296,6 +351,100 @@ fn summary(args: &SummaryArgs) -> ExitCode {
         eprintln!("{ok} ok, {failed} failed in {:.2} s", started.elapsed().as_secs_f64());
     }
     if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn report(args: &ReportArgs) -> ExitCode {
+    let started = Instant::now();
+    let r = &args.reports;
+    let Gathered { summary, mut failed, warnings } =
+        match gather(&r.dir, r.config.as_ref(), r.period.as_deref(), r.quiet) {
+            Ok(g) => g,
+            Err(code) => return code,
+        };
+    let previous = match &args.previous {
+        None => None,
+        Some(dir) => {
+            let prev_period = summary.period.previous();
+            match gather(dir, r.config.as_ref(), Some(&prev_period.slug()), true) {
+                Ok(g) => {
+                    failed += g.failed;
+                    Some(g.summary)
+                }
+                Err(code) => return code,
+            }
+        }
+    };
+    let date_line = match date_line(&summary.config.place, r.date.as_deref(), summary.period.year) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    if r.strict && (failed > 0 || warnings > 0) {
+        error(format!("--strict: có {failed} lỗi, {warnings} cảnh báo; không ghi báo cáo"));
+        return ExitCode::from(1);
+    }
+    let frame = args.frame.clone().unwrap_or_else(|| {
+        summary.config.path.parent().unwrap_or(std::path::Path::new(".")).join(crate::report::FRAME_NAME)
+    });
+    let content = match crate::content::Content::new(args.engine.templates.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            error(e);
+            return ExitCode::from(2);
+        }
+    };
+    let engine = match Engine::new(&args.engine.options()) {
+        Ok(e) => e,
+        Err(e) => {
+            error(e);
+            return ExitCode::from(2);
+        }
+    };
+    let request = crate::report::ReportRequest {
+        frame: &frame,
+        template: args.template.as_deref(),
+        so: args.so,
+        date: r.date.as_deref(),
+        previous: previous.as_ref(),
+    };
+    let time = export::CreationTime::from_env();
+    let (pdf_path, xlsx_path) = crate::report::output_paths(&summary.period, &args.output);
+    let result = crate::report::build(&summary, &content, &request)
+        .map_err(|e| match e {
+            crate::report::ReportError::Input(i) => ItemError::Input(i),
+            crate::report::ReportError::Content(c) => ItemError::Content(c),
+        })
+        .and_then(|doc| {
+            let options =
+                crate::RenderOptions { tracking_workbook: false, ..crate::RenderOptions::default() }.with_time(time);
+            let rendered = crate::render(&engine, &doc, options)?;
+            let xlsx = crate::sheet::summary_workbook(&summary, time, &date_line)?;
+            output::write_atomic(&pdf_path, &rendered.pdf)?;
+            output::write_atomic(&xlsx_path, &xlsx)?;
+            Ok(rendered)
+        });
+    match result {
+        Ok(rendered) => {
+            for w in &rendered.warnings {
+                eprintln!("cảnh báo: {w}");
+            }
+            if !r.quiet {
+                eprintln!("đã ghi {} ({} trang)", pdf_path.display(), rendered.layout.pages().len());
+                eprintln!("đã ghi {}", xlsx_path.display());
+                eprintln!(
+                    "{} ok, {failed} failed in {:.2} s",
+                    summary.reported().count(),
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        }
+        Err(e) => {
+            // A broken frame or template stops the only item of the run: it cannot start.
+            let code = if matches!(e, ItemError::Input(_) | ItemError::Content(_)) { 2 } else { 1 };
+            error(e);
+            ExitCode::from(code)
+        }
+    }
 }
 
 fn fonts(args: &EngineArgs) -> ExitCode {

@@ -84,6 +84,8 @@ struct RawDocument {
     body: Option<String>,
     #[serde(default)]
     body_file: Option<String>,
+    #[serde(default)]
+    kinh_gui: Vec<String>,
     noi_nhan: Vec<String>,
     #[serde(default)]
     luu: Option<String>,
@@ -159,6 +161,9 @@ pub fn load(path: &Path) -> Result<Document, InputError> {
 pub fn parse(path: &Path, json: &str) -> Result<Document, InputError> {
     let de = &mut serde_json::Deserializer::from_str(json);
     let raw: RawDocument = serde_path_to_error::deserialize(de).map_err(|e| serde_problem(path, e))?;
+    if raw.body.as_ref().is_some_and(|b| b.len() as u64 > MAX_INPUT_BYTES) {
+        return Err(InputError::one(path, "/body", "nội dung quá dài"));
+    }
     Validator { file: path, problems: Vec::new() }.document(raw)
 }
 
@@ -431,6 +436,11 @@ impl Validator<'_> {
             );
         }
         let body = self.body(&raw, &annexes);
+        let mut kinh_gui = Vec::new();
+        for (i, r) in raw.kinh_gui.iter().enumerate() {
+            let t = self.required(&format!("/kinh_gui/{i}"), r, false);
+            kinh_gui.push(t.trim_start_matches(['-', '–', ' ']).trim_end_matches([';', '.', ',', ' ']).to_string());
+        }
         let mut noi_nhan: Vec<String> = Vec::new();
         for (i, item) in raw.noi_nhan.iter().enumerate() {
             let t = self.required(&format!("/noi_nhan/{i}"), item, false);
@@ -480,6 +490,7 @@ impl Validator<'_> {
             trich_yeu,
             can_cu,
             body,
+            kinh_gui,
             noi_nhan,
             luu,
             signer,
@@ -738,8 +749,25 @@ impl Validator<'_> {
         }
         let mut cells = vec![String::new(); columns.len()];
         let mut items = Vec::new();
+        let mut stt = None;
+        let mut bold = false;
         for (key, value) in row {
             let at = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+            if key == annex::STT {
+                match value {
+                    Value::String(s) => stt = Some(self.text(&at, s, false)),
+                    Value::Number(n) => stt = Some(n.to_string()),
+                    _ => self.problem(&at, "sai kiểu dữ liệu: cần chuỗi văn bản hoặc số"),
+                }
+                continue;
+            }
+            if key == "bold" {
+                match value {
+                    Value::Bool(b) => bold = *b,
+                    _ => self.problem(&at, "sai kiểu dữ liệu: cần true hoặc false"),
+                }
+                continue;
+            }
             if key == "items" && top {
                 match value {
                     Value::Array(subs) => {
@@ -747,8 +775,9 @@ impl Validator<'_> {
                             let sub_at = format!("{at}/{k}");
                             match sub {
                                 Value::Object(m) => {
-                                    if let Some(RawRow::Item(c, _)) = self.annex_row(&sub_at, m, columns, false) {
-                                        items.push(c);
+                                    if let Some(RawRow::Item { cells, .. }) = self.annex_row(&sub_at, m, columns, false)
+                                    {
+                                        items.push(cells);
                                     }
                                 }
                                 _ => self.problem(&sub_at, "sai kiểu dữ liệu: cần đối tượng JSON ({...})"),
@@ -784,7 +813,7 @@ impl Validator<'_> {
                 self.problem(&at, "ô quá dài (Excel cho phép tối đa 32.767 ký tự)");
             }
         }
-        Some(RawRow::Item(cells, items))
+        Some(RawRow::Item { cells, items, stt, bold })
     }
 
     /// Read `body_file`, which must lie inside the directory of the JSON file.

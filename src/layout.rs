@@ -369,6 +369,8 @@ pub struct LayoutInput {
     pub trich_yeu: Vec<String>,
     /// Căn cứ paragraphs, punctuated.
     pub can_cu: Vec<String>,
+    /// Kính gửi lines (empty: none).
+    pub kinh_gui: Vec<String>,
     /// Body blocks.
     pub body: Vec<Block>,
     /// Nơi nhận lines as printed.
@@ -437,6 +439,7 @@ impl LayoutInput {
             title: doc.doc_type.title(),
             trich_yeu: doc.trich_yeu.clone(),
             can_cu: doc.can_cu_lines(),
+            kinh_gui: doc.kinh_gui_lines(),
             body: doc.body.clone(),
             noi_nhan: doc.noi_nhan_lines(),
             signer_lines: doc.signer.title_lines(),

@@ -13,6 +13,7 @@
 pub mod annex;
 pub mod body;
 pub mod cli;
+pub mod content;
 pub mod data;
 pub mod doctype;
 pub mod export;
@@ -21,6 +22,7 @@ pub mod layout;
 pub mod model;
 pub mod output;
 pub mod period;
+pub mod report;
 pub mod sheet;
 pub mod summary;
 pub mod vn;
@@ -47,6 +49,9 @@ pub enum ItemError {
     /// The workbook could not be built.
     #[error(transparent)]
     Sheet(#[from] sheet::SheetError),
+    /// A content template failed.
+    #[error(transparent)]
+    Content(#[from] content::ContentError),
     /// The output could not be written.
     #[error(transparent)]
     Write(#[from] output::WriteError),
@@ -59,11 +64,21 @@ pub struct RenderOptions {
     pub time: export::CreationTime,
     /// Also write each annex as its own PDF (ND30 §4: a separately filed annex).
     pub annex_separately: bool,
+    /// Write the tracking workbook of the annexes (plans; not reports, whose workbook is
+    /// the summary).
+    pub tracking_workbook: bool,
+}
+
+impl RenderOptions {
+    /// The same options with another creation time.
+    pub fn with_time(self, time: export::CreationTime) -> Self {
+        Self { time, ..self }
+    }
 }
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        Self { time: export::CreationTime::DocumentDate, annex_separately: false }
+        Self { time: export::CreationTime::DocumentDate, annex_separately: false, tracking_workbook: true }
     }
 }
 
@@ -116,7 +131,11 @@ pub fn render(engine: &Engine, doc: &Document, options: RenderOptions) -> Result
             annex_pdfs.push((annex_layout, bytes));
         }
     }
-    let workbook = if doc.annexes.is_empty() { None } else { Some(sheet::tracking_workbook(doc, options.time)?) };
+    let workbook = if doc.annexes.is_empty() || !options.tracking_workbook {
+        None
+    } else {
+        Some(sheet::tracking_workbook(doc, options.time)?)
+    };
     Ok(Rendered { layout, pdf, annex_pdfs, workbook, warnings })
 }
 

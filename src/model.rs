@@ -41,6 +41,8 @@ pub struct Document {
     pub can_cu: Vec<String>,
     /// Nội dung (ô 6).
     pub body: Vec<Block>,
+    /// Kính gửi (ô 9a): recipients of a công văn, or of a tờ trình / báo cáo sent upward.
+    pub kinh_gui: Vec<String>,
     /// Nơi nhận items, without the leading `- ` and the closing `;`.
     pub noi_nhan: Vec<String>,
     /// What follows `Lưu:` (`VT`, `VT, NV`).
@@ -169,11 +171,30 @@ impl Document {
         self.trich_yeu.join(" ")
     }
 
-    /// Nơi nhận as printed: `- item;` … `- Lưu: VT.`.
+    /// Nơi nhận as printed: `- item;` … `- Lưu: VT.`. With a Kính gửi the first item is
+    /// `- Như trên;` (ND30 §3.9).
     pub fn noi_nhan_lines(&self) -> Vec<String> {
-        let mut lines: Vec<String> = self.noi_nhan.iter().map(|i| format!("- {i};")).collect();
+        let mut items: Vec<&str> = self.noi_nhan.iter().map(String::as_str).collect();
+        if !self.kinh_gui.is_empty() && items.first().is_none_or(|i| !i.eq_ignore_ascii_case("Như trên")) {
+            items.insert(0, "Như trên");
+        }
+        let mut lines: Vec<String> = items.iter().map(|i| format!("- {i};")).collect();
         lines.push(format!("- Lưu: {}.", self.luu));
         lines
+    }
+
+    /// Kính gửi lines: one recipient → `Kính gửi: Sở Nội vụ`; several → one per line,
+    /// `- X;` … `- Y.` (ND30 §3.9).
+    pub fn kinh_gui_lines(&self) -> Vec<String> {
+        match self.kinh_gui.as_slice() {
+            [] => Vec::new(),
+            [one] => vec![one.clone()],
+            many => many
+                .iter()
+                .enumerate()
+                .map(|(i, r)| format!("- {r}{}", if i + 1 == many.len() { '.' } else { ';' }))
+                .collect(),
+        }
     }
 
     /// Căn cứ paragraphs, each ending `;` except the last, which ends `.`.

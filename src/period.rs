@@ -90,6 +90,20 @@ impl Period {
     }
 }
 
+impl Period {
+    /// The name of the period a report's "phương hướng" looks ahead to: the next quarter,
+    /// `6 tháng cuối năm 2022`, `quý IV năm 2022` after 9 months, `năm 2023`.
+    pub fn following_name(&self) -> String {
+        match self.kind {
+            PeriodKind::Quy if self.number == 4 => format!("quý I năm {}", self.year + 1),
+            PeriodKind::Quy => format!("quý {} năm {}", vn::roman(u32::from(self.number) + 1), self.year),
+            PeriodKind::SauThang => format!("6 tháng cuối năm {}", self.year),
+            PeriodKind::ChinThang => format!("quý IV năm {}", self.year),
+            PeriodKind::Nam => format!("năm {}", self.year + 1),
+        }
+    }
+}
+
 impl fmt::Display for Period {
     /// `quý I năm 2022`, `6 tháng đầu năm 2022`, `9 tháng năm 2022`, `năm 2022`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -119,5 +133,8 @@ mod tests {
         assert!(Period::parse("quy-5-2022").is_none());
         assert!(Period::parse("quy-1").is_none());
         assert_eq!(q1.slug(), "quy-1-2022");
+        assert_eq!(q1.following_name(), "quý II năm 2022");
+        assert_eq!(Period::parse("quy-4-2022").unwrap().following_name(), "quý I năm 2023");
+        assert_eq!(Period::parse("6-thang-2022").unwrap().following_name(), "6 tháng cuối năm 2022");
     }
 }

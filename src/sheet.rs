@@ -148,9 +148,10 @@ fn write_annex(
                 sheet.write_string_with_format(row, 0, stt, &f.group_stt)?;
                 sheet.merge_range(row, 1, row, last_col, text, &f.group)?;
             }
-            Row::Item { cells, .. } => {
+            Row::Item { cells, bold, .. } => {
                 for (c, text) in cells.iter().enumerate() {
-                    sheet.write_string_with_format(row, c as u16, text, f.cell(annex.columns[c].align))?;
+                    let format = if *bold { &f.group } else { f.cell(annex.columns[c].align) };
+                    sheet.write_string_with_format(row, c as u16, text, format)?;
                 }
                 for c in own..=last_col {
                     let text = if c == status_col { STATUSES[0] } else { "" };

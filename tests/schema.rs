@@ -28,6 +28,7 @@ const TOP_KEYS: &[&str] = &[
     "can_cu",
     "body",
     "body_file",
+    "kinh_gui",
     "noi_nhan",
     "luu",
     "signer",

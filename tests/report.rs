@@ -1,0 +1,256 @@
+//! Issue 5: periodic reports written from the unit reports through minijinja content
+//! templates; one source of truth for the PDF, its annex and the workbook.
+
+mod common;
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use calamine::{Data, Reader, Xlsx};
+use common::*;
+use vanban::inspect::Inspection;
+use vanban::summary::{self, Summary};
+
+fn vanban(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vanban"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("run vanban")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+fn sample_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&sample("ninh-giang-2022"), dir.path());
+    dir
+}
+
+/// The summary of a folder, as `vanban report` builds it.
+fn summarise(dir: &Path) -> Summary {
+    let config = summary::load_config(&summary::find_config(dir).unwrap()).unwrap();
+    let reports = summary::report_files(dir).unwrap().iter().map(|f| summary::load_report(f).unwrap()).collect();
+    summary::summarise(config, reports, &[], None).unwrap()
+}
+
+/// Lay out the report of a folder with the embedded templates.
+fn report_layout(dir: &Path, template: &str, so: Option<u32>, previous: Option<&Summary>) -> Inspection {
+    let s = summarise(dir);
+    let content = vanban::content::Content::new(None).unwrap();
+    let frame: PathBuf = dir.parent().unwrap().join("bao-cao.json");
+    let req = vanban::report::ReportRequest { frame: &frame, template: Some(template), so, date: None, previous };
+    let doc = vanban::report::build(&s, &content, &req).unwrap_or_else(|e| panic!("{e}"));
+    let r = vanban::render(&engine(), &doc, vanban::RenderOptions { tracking_workbook: false, ..Default::default() })
+        .unwrap();
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    Inspection::new(&r.layout)
+}
+
+/// The whole table row (all cells on the baseline) of the line starting with `first`.
+fn row_text(ins: &Inspection, first: &str) -> String {
+    let l = ins.line_starting(first).unwrap_or_else(|| panic!("no row {first:?}"));
+    ins.lines(l.page).iter().filter(|x| (x.y - l.y).abs() < 0.5).map(|x| x.text()).collect::<Vec<_>>().join(" | ")
+}
+
+fn joined(ins: &Inspection) -> String {
+    ins.text().replace(['\n', '\u{a0}'], " ")
+}
+
+#[test]
+fn quarterly_report_is_a_full_nd30_document() {
+    let dir = sample_copy();
+    let out = vanban(
+        &["report", "bao-cao/quy-1/", "--template", "bao-cao-tuyen-truyen-cchc", "-o", "out/", "--so", "45"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(dir.path().join("out/bao-cao-quy-1-2022.pdf").is_file());
+    assert!(dir.path().join("out/tong-hop-quy-1-2022.xlsx").is_file(), "the summary workbook beside it");
+
+    let ins = report_layout(&dir.path().join("bao-cao/quy-1"), "bao-cao-tuyen-truyen-cchc", Some(45), None);
+    let title = ins.line("BÁO CÁO").unwrap();
+    assert!(title.bold() && title.size() == 14.0);
+    ins.line("Số: 45/BC-UBND").unwrap();
+    ins.line("Kết quả công tác tuyên truyền cải cách hành chính quý I năm 2022").unwrap();
+    // Kính gửi (ô 9a): 14 pt upright, one recipient on the same line, between title and body.
+    let kg = ins.line("Kính gửi: Sở Nội vụ tỉnh Hải Dương").unwrap();
+    assert!(kg.size() == 14.0 && !kg.bold() && !kg.italic());
+    assert!(kg.y > title.y && kg.y < ins.line_starting("Thực hiện Kế hoạch số 18/KH-UBND").unwrap().y);
+    // Draft date: the month after the quarter, day blank for the văn thư.
+    assert!(ins.line_starting("Ninh Giang, ngày").unwrap().text().ends_with("tháng 4 năm 2022"));
+    let text = joined(&ins);
+    for s in [
+        "về tuyên truyền thực hiện cải cách hành chính nhà nước năm 2022 trên địa bàn huyện Ninh Giang;",
+        "toàn huyện đã tổ chức 33 hội nghị, tập huấn với 2.788 lượt người tham dự; đăng tải 158 tin, bài",
+        "Niêm yết công khai 3.279/3.443 thủ tục hành chính phải niêm yết, đạt tỷ lệ 95,24%.",
+        "Có 38/39 cơ quan, đơn vị, Ủy ban nhân dân các xã, thị trấn gửi báo cáo; chưa có báo cáo hoặc báo cáo chưa hợp lệ: UBND xã Hồng Phong.",
+        "Số liệu chi tiết của từng cơ quan, đơn vị tại Phụ lục kèm theo.",
+        "+ Nhiệm vụ số 6: Quán triệt Nghị quyết số 76/NQ-CP",
+        "III. PHƯƠNG HƯỚNG, NHIỆM VỤ QUÝ II NĂM 2022",
+    ] {
+        assert!(text.contains(s), "missing {s:?}");
+    }
+    // The table of figures by group, inside the body.
+    let row = row_text(&ins, "Tổng cộng");
+    assert_eq!(row, "Tổng cộng | 33 | 2.788 | 158 | 366 | 95,24%");
+    let total = ins.line_starting("Tổng cộng").unwrap();
+    let around =
+        ins.rules.iter().filter(|r| r.page == total.page && (r.y - total.y).abs() < 8.0 && r.length > 150.0).count();
+    assert_eq!(around, 2, "the total row is boxed by the table's rules");
+    // Nơi nhận begins with "Như trên".
+    let nn = ins.line("Nơi nhận:").unwrap();
+    let first = ins.lines(nn.page).into_iter().find(|l| l.y > nn.y + 1.0 && l.x0 < 40.0).unwrap();
+    assert_eq!(first.text(), "- Như trên;");
+    // The figures annex: the workbook's rows, numbers in Vietnamese form.
+    let annex = ins.line("Phụ lục").unwrap();
+    assert_eq!(ins.pages[annex.page], (297.0, 210.0));
+    assert!(text.contains("(Kèm theo Báo cáo số 45/BC-UBND ngày"), "{text}");
+    let late =
+        ins.all_lines().into_iter().find(|l| l.page >= annex.page && l.text().ends_with("UBND xã Hồng Phong")).unwrap();
+    // The note may wrap in its narrow column (vertically centred): take the row's band.
+    let cells: Vec<String> =
+        ins.lines(late.page).iter().filter(|x| (x.y - late.y).abs() < 4.0 && x.x0 > 60.0).map(|x| x.text()).collect();
+    assert_eq!(cells.join(" "), "Thiếu báo cáo", "no figures for a unit that did not report");
+}
+
+fn total_line(ins: &Inspection) -> String {
+    joined(ins)
+}
+
+#[test]
+fn one_figure_changes_pdf_text_annex_and_workbook_together() {
+    let dir = sample_copy();
+    let q1 = dir.path().join("bao-cao/quy-1");
+    let before = report_layout(&q1, "bao-cao-tuyen-truyen-cchc", None, None);
+    assert!(total_line(&before).contains("đã tổ chức 33 hội nghị"));
+    // Phòng Nội vụ reports 7 more conferences.
+    let file = q1.join("phong-noi-vu.json");
+    let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let old = v["figures"]["hoi_nghi"].as_u64().unwrap();
+    v["figures"]["hoi_nghi"] = (old + 7).into();
+    std::fs::write(&file, v.to_string()).unwrap();
+
+    let after = report_layout(&q1, "bao-cao-tuyen-truyen-cchc", None, None);
+    let text = total_line(&after);
+    assert!(text.contains("đã tổ chức 40 hội nghị"), "body text");
+    assert!(row_text(&after, "Tổng cộng").starts_with("Tổng cộng | 40 | "), "body table");
+    // Annex row of the unit, and its group subtotal.
+    let annex = after.line("Phụ lục").unwrap();
+    let unit =
+        after.all_lines().into_iter().find(|l| l.text().ends_with("Phòng Nội vụ") && l.page >= annex.page).unwrap();
+    let cells: Vec<String> =
+        after.lines(unit.page).iter().filter(|x| (x.y - unit.y).abs() < 0.5).map(|x| x.text()).collect();
+    assert_eq!(cells[0], "2 Phòng Nội vụ", "STT of the unit in its group, then its name");
+    assert_eq!(cells[2], (old + 7).to_string(), "annex row: {cells:?}");
+    // The workbook written by the same command.
+    let out = vanban(&["report", "bao-cao/quy-1/", "-o", "out/"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let bytes = std::fs::read(dir.path().join("out/tong-hop-quy-1-2022.xlsx")).unwrap();
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let s = wb.worksheet_range("Tổng hợp").unwrap();
+    assert_eq!(s.get_value((51, 3)), Some(&Data::Float(40.0)), "workbook total of hội nghị");
+}
+
+#[test]
+fn comparison_with_the_previous_period() {
+    let dir = sample_copy();
+    let q1 = summarise(&dir.path().join("bao-cao/quy-1"));
+    let ins = report_layout(&dir.path().join("bao-cao/quy-2"), "bao-cao-tuyen-truyen-cchc", None, Some(&q1));
+    let text = joined(&ins);
+    assert!(text.contains("ban hành 82 văn bản chỉ đạo, hướng dẫn, triển khai công tác tuyên truyền cải cách hành chính (tăng 13 so với quý I năm 2022)"), "{text}");
+    assert!(text.contains("157 cuộc họp thường kỳ của các cơ quan, đơn vị (tăng 23 so với quý I năm 2022)"));
+    // Through the CLI.
+    let out = vanban(&["report", "bao-cao/quy-2/", "--previous", "bao-cao/quy-1/", "-o", "out/", "-q"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(dir.path().join("out/bao-cao-quy-2-2022.pdf").is_file());
+}
+
+#[test]
+fn six_month_template_is_a_template_not_code() {
+    let dir = sample_copy();
+    let ins = report_layout(&dir.path().join("bao-cao/6-thang"), "bao-cao-6-thang-tuyen-truyen-cchc", None, None);
+    let text = joined(&ins);
+    for s in [
+        "Kết quả công tác tuyên truyền cải cách hành chính 6 tháng đầu năm 2022",
+        "II. KẾT QUẢ THỰC HIỆN 6 THÁNG ĐẦU NĂM 2022",
+        "- Số hội nghị, tập huấn: 81 cuộc.",
+        "- Lượt người tham dự: 6.740 lượt người.",
+        "- Tỷ lệ thủ tục hành chính được niêm yết công khai: 98,09%.",
+        "a) Cơ quan, đơn vị cấp huyện: 11/11 đơn vị báo cáo",
+        "III. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2022",
+    ] {
+        assert!(text.contains(s), "missing {s:?} in {text}");
+    }
+    assert!(ins.line_starting("Ninh Giang, ngày").unwrap().text().ends_with("tháng 7 năm 2022"));
+}
+
+#[test]
+fn template_errors_name_template_line_and_expression() {
+    let dir = sample_copy();
+    let d = dir.path();
+    std::fs::create_dir(d.join("mau")).unwrap();
+    std::fs::write(
+        d.join("mau/bao-cao-tuyen-truyen-cchc.j2"),
+        "I. KẾT QUẢ\nĐã tổ chức {{ tong.hoi_nghii }} hội nghị.\n",
+    )
+    .unwrap();
+    let out = vanban(&["report", "bao-cao/quy-1/", "-o", "out/", "--templates", "mau", "-q"], d);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "lỗi: mẫu bao-cao-tuyen-truyen-cchc.j2, dòng 2: biến không có trong dữ liệu (biểu thức: `tong.hoi_nghii`)\n"
+    );
+    assert!(!d.join("out/bao-cao-quy-1-2022.pdf").exists());
+    // An endless template is stopped.
+    std::fs::write(
+        d.join("mau/vo-tan.j2"),
+        "{% for i in range(99999) %}{% for j in range(99999) %}x{% endfor %}{% endfor %}",
+    )
+    .unwrap();
+    let out =
+        vanban(&["report", "bao-cao/quy-1/", "-o", "out/", "--templates", "mau", "--template", "vo-tan", "-q"], d);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("lỗi: mẫu vo-tan.j2, dòng 1: mẫu chạy quá lâu"), "{}", stderr(&out));
+    // A template cannot read files: only templates are loaded.
+    std::fs::write(d.join("mau/doc-tep.j2"), "{% include '../bao-cao/tong-hop.json' %}").unwrap();
+    let out =
+        vanban(&["report", "bao-cao/quy-1/", "-o", "out/", "--templates", "mau", "--template", "doc-tep", "-q"], d);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("template not found"), "{}", stderr(&out));
+    // An unknown template name.
+    let out = vanban(&["report", "bao-cao/quy-1/", "-o", "out/", "--template", "khong-co", "-q"], d);
+    assert_eq!(stderr(&out), "lỗi: không có mẫu nội dung \"khong-co\" (khong-co.j2)\n");
+}
+
+#[test]
+fn data_printed_by_templates_stays_data() {
+    let dir = sample_copy();
+    let d = dir.path();
+    // A unit whose name contains the body's marks and typst markup, reporting late.
+    let config_path = d.join("bao-cao/tong-hop.json");
+    let config =
+        std::fs::read_to_string(&config_path).unwrap().replace("UBND xã Hồng Phong", "UBND xã *Hồng* | Phong #[x] $y$");
+    std::fs::write(&config_path, config).unwrap();
+    let ins = report_layout(&d.join("bao-cao/quy-1"), "bao-cao-tuyen-truyen-cchc", None, None);
+    let text = joined(&ins);
+    assert!(text.contains("chưa có báo cáo hoặc báo cáo chưa hợp lệ: UBND xã *Hồng* | Phong #[x] $y$."), "{text}");
+    let line = ins.all_lines().into_iter().find(|l| l.text().contains("*Hồng*")).unwrap();
+    assert!(line.runs.iter().all(|r| !r.italic));
+}
