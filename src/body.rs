@@ -36,6 +36,10 @@ pub struct Run {
     pub bold: bool,
     /// Italic (`*…*`).
     pub italic: bool,
+    /// Keep on one line: a token with a slash (`4707/QĐ-UBND`, `15/7/2021`), which Word
+    /// does not break and typst otherwise would.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub nobreak: bool,
 }
 
 /// One paragraph of the body.
@@ -162,6 +166,41 @@ fn classify(line: &str) -> BlockKind {
 pub fn inline(line: &str) -> Vec<Run> {
     let mut out = Vec::new();
     walk(line, false, false, &mut out);
+    keep_slashed_tokens(out)
+}
+
+/// Plain text as runs of one style, slashed tokens kept whole (căn cứ paragraphs).
+pub fn plain(text: &str, italic: bool) -> Vec<Run> {
+    keep_slashed_tokens(vec![Run { text: text.to_string(), bold: false, italic, nobreak: false }])
+}
+
+/// Split runs so that every whitespace-delimited token containing `/` between two
+/// non-space characters is a `nobreak` run of its own.
+fn keep_slashed_tokens(runs: Vec<Run>) -> Vec<Run> {
+    let mut out = Vec::with_capacity(runs.len());
+    for run in runs {
+        if !run.text.contains('/') {
+            out.push(run);
+            continue;
+        }
+        let mut plain = String::new();
+        for piece in run.text.split_inclusive(char::is_whitespace) {
+            let word = piece.trim_end_matches(char::is_whitespace);
+            let slashed = word.trim_matches('/').contains('/');
+            if slashed {
+                if !plain.is_empty() {
+                    out.push(Run { text: std::mem::take(&mut plain), ..run.clone() });
+                }
+                out.push(Run { text: word.to_string(), nobreak: true, ..run.clone() });
+                plain.push_str(&piece[word.len()..]);
+            } else {
+                plain.push_str(piece);
+            }
+        }
+        if !plain.is_empty() {
+            out.push(Run { text: plain, ..run.clone() });
+        }
+    }
     out
 }
 
@@ -234,7 +273,7 @@ fn push(out: &mut Vec<Run>, text: String, bold: bool, italic: bool) {
         last.text.push_str(&text);
         return;
     }
-    out.push(Run { text, bold, italic });
+    out.push(Run { text, bold, italic, nobreak: false });
 }
 
 #[cfg(test)]
@@ -307,6 +346,15 @@ mod tests {
             ]
         );
         assert_eq!(runs("**đậm *cả nghiêng***"), [("đậm ".into(), true, false), ("cả nghiêng".into(), true, true)]);
+    }
+
+    #[test]
+    fn slashed_tokens_stay_whole() {
+        let runs = inline("Kế hoạch số 4707/QĐ-UBND ngày 24/12/2021 và/hoặc / rời");
+        let kept: Vec<&str> = runs.iter().filter(|r| r.nobreak).map(|r| r.text.as_str()).collect();
+        assert_eq!(kept, ["4707/QĐ-UBND", "24/12/2021", "và/hoặc"]);
+        let text: String = runs.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(text, "Kế hoạch số 4707/QĐ-UBND ngày 24/12/2021 và/hoặc / rời");
     }
 
     #[test]

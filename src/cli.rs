@@ -38,6 +38,11 @@ pub enum Command {
     /// Viết báo cáo định kỳ (PDF) từ báo cáo của các đơn vị, kèm tệp Excel tổng hợp:
     /// `vanban report bao-cao/quy-1/ --template bao-cao-tuyen-truyen-cchc -o out/`.
     Report(ReportArgs),
+    /// Tạo mọi văn bản một thư mục mô tả (kế hoạch, phụ lục, báo cáo, tệp Excel):
+    /// `vanban build samples/ninh-giang-2022 -o out/`.
+    Build(BuildArgs),
+    /// Đo tốc độ và bộ nhớ khi tạo hàng loạt văn bản: `vanban bench --docs 200`.
+    Bench(BenchArgs),
     /// Liệt kê phông chữ dùng được (phông kèm theo và phông trong --font-path).
     Fonts(EngineArgs),
     /// Liệt kê 29 loại văn bản hành chính và chữ viết tắt (Phụ lục III).
@@ -118,6 +123,59 @@ pub struct ReportArgs {
     pub engine: EngineArgs,
 }
 
+/// Machine-readable output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SummaryFormat {
+    /// One JSON object per item on stdout.
+    Json,
+}
+
+/// `vanban build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Thư mục dữ liệu (văn bản *.json; thư mục có tong-hop.json là báo cáo các kỳ).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Thư mục ghi kết quả (giữ cấu trúc thư mục của dữ liệu).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Số việc chạy song song (mặc định: số nhân CPU).
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Tạo lại cả những văn bản không thay đổi.
+    #[arg(long)]
+    pub force: bool,
+    /// Dừng ở lỗi đầu tiên.
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// In kết quả từng việc cho chương trình khác đọc (stdout).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub summary: Option<SummaryFormat>,
+    /// Ghi thêm mỗi phụ lục thành một tệp PDF riêng.
+    #[arg(long)]
+    pub annex_separately: bool,
+    /// Engine options.
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Chỉ in lỗi.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `vanban bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Số văn bản khác nhau tạo trong cùng một tiến trình.
+    #[arg(long, default_value_t = 200)]
+    pub docs: usize,
+    /// Số văn bản tạo bằng một tiến trình `vanban render` riêng cho mỗi văn bản (so sánh).
+    #[arg(long, default_value_t = 20)]
+    pub process_docs: usize,
+    /// Số việc chạy song song (mặc định: số nhân CPU).
+    #[arg(short, long)]
+    pub jobs: Option<usize>,
+}
+
 /// Parse the process arguments and run.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -125,6 +183,8 @@ pub fn main() -> ExitCode {
         Command::Render(args) => render(&args),
         Command::Summary(args) => summary(&args),
         Command::Report(args) => report(&args),
+        Command::Build(args) => build(&args),
+        Command::Bench(args) => crate::bench::run(&args),
         Command::Fonts(args) => fonts(&args),
         Command::Types => types(),
     }
@@ -445,6 +505,188 @@ fn report(args: &ReportArgs) -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// Worker count: `--jobs`, else the machine's cores.
+pub fn worker_count(requested: Option<usize>) -> usize {
+    requested.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).max(1)
+}
+
+fn build(args: &BuildArgs) -> ExitCode {
+    use std::io::IsTerminal;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    use crate::batch::{BuildCache, Builder, ContentHash};
+    let started = Instant::now();
+    let exclude = args.output.canonicalize().ok();
+    let root = match args.dir.canonicalize() {
+        Ok(r) => r,
+        Err(e) => {
+            error(format!("{}: không đọc được thư mục ({})", args.dir.display(), data::io_reason(&e)));
+            return ExitCode::from(2);
+        }
+    };
+    let jobs = match crate::batch::discover(&args.dir, exclude.as_deref()) {
+        Ok(j) => j,
+        Err(e) => {
+            error(format!("{}: không đọc được thư mục ({})", args.dir.display(), data::io_reason(&e)));
+            return ExitCode::from(2);
+        }
+    };
+    let engine = match Engine::new(&args.engine.options()) {
+        Ok(e) => e,
+        Err(e) => {
+            error(e);
+            return ExitCode::from(2);
+        }
+    };
+    let content = match crate::content::Content::new(args.engine.templates.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            error(e);
+            return ExitCode::from(2);
+        }
+    };
+    let time = export::CreationTime::from_env();
+    let mut fp = ContentHash::default();
+    fp.add("version", env!("CARGO_PKG_VERSION").as_bytes());
+    fp.add("engine", &engine.fingerprint().to_le_bytes());
+    fp.add("content", &content.fingerprint().to_le_bytes());
+    fp.add("options", format!("{:?} {}", time, args.annex_separately).as_bytes());
+    let root_arg = args.dir.clone();
+    let _ = root;
+    let builder = Builder {
+        engine: &engine,
+        content: &content,
+        out: args.output.clone(),
+        root: root_arg,
+        time,
+        force: args.force,
+        fingerprint: fp.finish(),
+        cache: BuildCache::load(&args.output),
+    };
+    // Names never collide: checked before anything is written.
+    let mut seen = std::collections::HashMap::new();
+    for job in &jobs {
+        for out in builder.fixed_outputs(job) {
+            if let Some(prev) = seen.insert(out.clone(), job.input().to_path_buf()) {
+                error(format!(
+                    "{} và {} cùng ghi ra {}; đổi tên một tệp",
+                    prev.display(),
+                    job.input().display(),
+                    out.display()
+                ));
+                return ExitCode::from(2);
+            }
+        }
+    }
+    crate::output::remove_stale_temp_files(&args.output);
+    let options = crate::RenderOptions { annex_separately: args.annex_separately, ..crate::RenderOptions::default() };
+    let workers = worker_count(args.jobs).min(jobs.len().max(1));
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let show_bar = !args.quiet && std::io::stderr().is_terminal();
+    let bar = if show_bar {
+        let bar = indicatif::ProgressBar::new(jobs.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} · {per_sec} · còn {eta} · {wide_msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(bar)
+    } else {
+        None
+    };
+    let (mut ok, mut failed, mut input_failures, mut unchanged) = (0usize, 0usize, 0usize, 0usize);
+    let mut cache = BuildCache::default();
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (jobs, next, stop, builder) = (&jobs, &next, &stop, &builder);
+            scope.spawn(move || {
+                loop {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(i) else { break };
+                    let result = builder.run(job, options);
+                    if tx.send(result).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        for (report, entry) in rx {
+            match report.status {
+                "failed" => {
+                    failed += 1;
+                    if report.input_error {
+                        input_failures += 1;
+                    }
+                    if args.fail_fast {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                }
+                "unchanged" => {
+                    ok += 1;
+                    unchanged += 1;
+                }
+                _ => ok += 1,
+            }
+            if let Some((key, entry)) = entry {
+                cache.items.insert(key, entry);
+            }
+            let line = match (&report.error, report.status) {
+                (Some(e), _) => Some(
+                    e.lines()
+                        .map(|l| if l.starts_with(' ') { l.to_string() } else { format!("lỗi: {l}") })
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
+                (None, "unchanged") if !args.quiet && bar.is_none() => Some(format!("không đổi {}", report.input)),
+                (None, _) if !args.quiet && bar.is_none() => {
+                    Some(format!("đã tạo {} ({} ms): {}", report.input, report.duration_ms, report.outputs.join(", ")))
+                }
+                _ => None,
+            };
+            match (&bar, line) {
+                (Some(bar), Some(l)) => bar.println(l),
+                (None, Some(l)) => eprintln!("{l}"),
+                _ => {}
+            }
+            if !args.quiet {
+                for w in &report.warnings {
+                    let l = format!("cảnh báo: {w}");
+                    match &bar {
+                        Some(bar) => bar.println(l),
+                        None => eprintln!("{l}"),
+                    }
+                }
+            }
+            if let Some(bar) = &bar {
+                bar.set_message(report.input.clone());
+                bar.inc(1);
+            }
+            if args.summary == Some(SummaryFormat::Json) {
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "{}", serde_json::to_string(&report).unwrap_or_default());
+            }
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if let Err(e) = cache.save(&args.output) {
+        error(e);
+    }
+    if !args.quiet {
+        let note = if unchanged > 0 { format!(" ({unchanged} không đổi)") } else { String::new() };
+        eprintln!("{ok} ok, {failed} failed in {:.2} s{note}", started.elapsed().as_secs_f64());
+    }
+    let _ = input_failures;
+    if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 
 fn fonts(args: &EngineArgs) -> ExitCode {

@@ -109,6 +109,15 @@ impl Content {
         Ok(Self { env, sources })
     }
 
+    /// A hash of the content templates (part of the incremental-build key).
+    pub fn fingerprint(&self) -> u128 {
+        let mut h = crate::batch::ContentHash::default();
+        for (name, text) in self.sources.iter() {
+            h.add(name, text.as_bytes());
+        }
+        h.finish()
+    }
+
     /// Does a template of this name exist (`name` without `.j2`)?
     pub fn has(&self, name: &str) -> bool {
         self.env.get_template(&format!("{name}.j2")).is_ok()

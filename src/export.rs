@@ -93,6 +93,9 @@ pub fn pdf(doc: &PagedDocument, date: DateParts, time: CreationTime) -> Result<V
     let options = PdfOptions {
         ident: Smart::Auto,
         creator: Smart::Custom(Some(format!("vanban {}", env!("CARGO_PKG_VERSION")))),
+        // Untagged: ~13 % faster to write and a third smaller; ND30 asks for no tags, and
+        // text extraction (ToUnicode) works without them.
+        tagged: false,
         timestamp: time.timestamp(date),
         ..PdfOptions::default()
     };

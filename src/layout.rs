@@ -102,6 +102,7 @@ pub struct Engine {
     main: FileId,
     data: FileId,
     family: String,
+    fingerprint: u128,
 }
 
 fn file_id(path: &str) -> FileId {
@@ -169,6 +170,13 @@ impl Engine {
                 texts.push((vpath, bytes));
             }
         }
+        let mut hash = crate::batch::ContentHash::default();
+        for f in &fonts {
+            hash.add("font", f.data());
+        }
+        for (path, bytes) in &texts {
+            hash.add(path, bytes);
+        }
         let mut sources = HashMap::new();
         let mut files = HashMap::new();
         for (path, bytes) in texts {
@@ -192,7 +200,14 @@ impl Engine {
             main: file_id("/main.typ"),
             data: file_id("/data.json"),
             family: family.to_string(),
+            fingerprint: hash.finish(),
         })
+    }
+
+    /// A hash of everything the engine lays out with (fonts and templates): part of the
+    /// incremental-build key.
+    pub fn fingerprint(&self) -> u128 {
+        self.fingerprint
     }
 
     /// The font family the templates will use: Times New Roman if a font path provides
@@ -232,6 +247,12 @@ impl Engine {
             Err(errors) => Err(LayoutError { diagnostics: errors.iter().map(|d| world.describe(d)).collect() }),
         }
     }
+}
+
+/// The family the templates use: real Times New Roman when a font path provides it (ND30
+/// names it), else the embedded metric-compatible Liberation Serif.
+pub fn choose_family(book: &FontBook) -> &'static str {
+    if book.contains_family(&PREFERRED_FAMILY.to_lowercase()) { PREFERRED_FAMILY } else { FALLBACK_FAMILY }
 }
 
 /// Walk a file or directory (sorted, so that the result is reproducible).
@@ -367,8 +388,8 @@ pub struct LayoutInput {
     pub title: String,
     /// Trích yếu lines.
     pub trich_yeu: Vec<String>,
-    /// Căn cứ paragraphs, punctuated.
-    pub can_cu: Vec<String>,
+    /// Căn cứ paragraphs, punctuated, as italic runs.
+    pub can_cu: Vec<Vec<crate::body::Run>>,
     /// Kính gửi lines (empty: none).
     pub kinh_gui: Vec<String>,
     /// Body blocks.
@@ -438,7 +459,7 @@ impl LayoutInput {
             date_line: doc.date_line(),
             title: doc.doc_type.title(),
             trich_yeu: doc.trich_yeu.clone(),
-            can_cu: doc.can_cu_lines(),
+            can_cu: doc.can_cu_lines().iter().map(|c| crate::body::plain(c, true)).collect(),
             kinh_gui: doc.kinh_gui_lines(),
             body: doc.body.clone(),
             noi_nhan: doc.noi_nhan_lines(),
@@ -458,5 +479,21 @@ impl LayoutInput {
         input.annex_signature_line = Some(doc.annex_signature_line());
         input.meta_title = format!("{} - {}", input.annexes[0].label, input.meta_title);
         input
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_new_roman_is_preferred_when_present() {
+        let liberation = Font::iter(Bytes::new(EMBEDDED_FONTS[0])).next().unwrap().info().clone();
+        let book = FontBook::from_infos([liberation.clone()]);
+        assert_eq!(choose_family(&book), "Liberation Serif");
+        let mut tnr = liberation;
+        tnr.family = "Times New Roman".into();
+        let book = FontBook::from_infos([tnr]);
+        assert_eq!(choose_family(&book), "Times New Roman");
     }
 }

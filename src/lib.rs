@@ -11,6 +11,8 @@
 //! [`inspect`] reads a laid-out document back as positioned text (tests, `check`).
 
 pub mod annex;
+pub mod batch;
+pub mod bench;
 pub mod body;
 pub mod cli;
 pub mod content;

@@ -320,15 +320,27 @@ pub struct ReportRequest<'a> {
 /// [`ReportError`] when the frame, the template or the result is unusable.
 pub fn build(summary: &Summary, content: &Content, req: &ReportRequest<'_>) -> Result<Document, ReportError> {
     let mut frame: Map<String, Value> = data::read_json(req.frame)?;
+    let kind = match summary.period.kind {
+        crate::period::PeriodKind::Quy => "quy",
+        crate::period::PeriodKind::SauThang => "6_thang",
+        crate::period::PeriodKind::ChinThang => "9_thang",
+        crate::period::PeriodKind::Nam => "nam",
+    };
     let template = match (req.template, frame.remove("template")) {
         (Some(t), _) => t.to_string(),
         (None, Some(Value::String(t))) => t,
+        // One template per kind of period: {"quy": "…", "6_thang": "…", "mac_dinh": "…"}.
+        (None, Some(Value::Object(by_kind)))
+            if by_kind.get(kind).or(by_kind.get("mac_dinh")).is_some_and(Value::is_string) =>
+        {
+            by_kind.get(kind).or(by_kind.get("mac_dinh")).and_then(Value::as_str).unwrap_or_default().to_string()
+        }
         (None, _) => {
             return Err(InputError {
                 file: req.frame.to_path_buf(),
                 problems: vec![data::Problem {
                     pointer: "/template".into(),
-                    message: "cần tên mẫu nội dung (hoặc --template)".into(),
+                    message: format!("cần tên mẫu nội dung cho kỳ {} (\"template\": tên mẫu, hoặc {{\"quy\": …, \"6_thang\": …, \"9_thang\": …, \"nam\": …, \"mac_dinh\": …}}), hoặc --template", summary.period),
                 }],
             }
             .into());

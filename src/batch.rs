@@ -1,0 +1,396 @@
+//! The batch pipeline: everything a folder describes (plans with their annexes, the
+//! reports and workbooks of every reporting period), built in parallel with per-item
+//! isolation, atomic writes and content-hash incrementality.
+//!
+//! Folder convention (no manifest needed):
+//! - every `*.json` document is rendered to `<out>/<same relative path>.pdf` (and `.xlsx`
+//!   when it has annexes);
+//! - a folder holding `tong-hop.json` is a reporting setup: each of its sub-folders with
+//!   unit reports gives `<out>/<sub-folder>/tong-hop-<kỳ>.xlsx`, and, when `bao-cao.json`
+//!   is there too, the report `bao-cao-<kỳ>.pdf`.
+//!
+//! Output names come from file and folder names, never from document data (a `Số` such as
+//! `18/KH-UBND` cannot create a directory), and are checked for collisions before anything
+//! is written.
+
+use std::collections::BTreeMap;
+use std::hash::Hasher;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::content::Content;
+use crate::{ItemError, RenderOptions, data, export, output, report, summary};
+
+/// One unit of work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
+    /// A document file.
+    Document {
+        /// The JSON file.
+        input: PathBuf,
+        /// Output directory relative to the build output.
+        rel: PathBuf,
+    },
+    /// A folder of unit reports for one period.
+    Reports {
+        /// The folder.
+        dir: PathBuf,
+        /// Output directory relative to the build output.
+        rel: PathBuf,
+        /// Its `tong-hop.json`.
+        config: PathBuf,
+    },
+}
+
+impl Job {
+    /// The input path, for messages and `--summary json`.
+    pub fn input(&self) -> &Path {
+        match self {
+            Self::Document { input, .. } => input,
+            Self::Reports { dir, .. } => dir,
+        }
+    }
+
+    /// Key of the job in the build cache (its input relative to the root).
+    pub fn key(&self, root: &Path) -> String {
+        self.input().strip_prefix(root).unwrap_or(self.input()).to_string_lossy().replace('\\', "/")
+    }
+}
+
+/// Find the jobs of a folder (sorted, reproducible). `exclude` (the output folder, when it
+/// is inside) is skipped.
+///
+/// # Errors
+/// The folder cannot be read.
+pub fn discover(root: &Path, exclude: Option<&Path>) -> std::io::Result<Vec<Job>> {
+    let mut jobs = Vec::new();
+    walk(root, root, exclude, &mut jobs)?;
+    Ok(jobs)
+}
+
+fn sorted_entries(dir: &Path) -> std::io::Result<Vec<std::fs::DirEntry>> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    Ok(entries)
+}
+
+fn walk(root: &Path, dir: &Path, exclude: Option<&Path>, jobs: &mut Vec<Job>) -> std::io::Result<()> {
+    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
+    let config = dir.join(summary::CONFIG_NAME);
+    if config.is_file() {
+        for e in sorted_entries(dir)? {
+            let p = e.path();
+            if e.file_type()?.is_dir() && summary::report_files(&p).is_ok_and(|f| !f.is_empty()) {
+                jobs.push(Job::Reports { rel: rel(&p), dir: p, config: config.clone() });
+            }
+        }
+        return Ok(());
+    }
+    for e in sorted_entries(dir)? {
+        let p = e.path();
+        let hidden = e.file_name().to_string_lossy().starts_with('.');
+        if hidden || exclude.is_some_and(|x| x == p) {
+            continue;
+        }
+        if e.file_type()?.is_dir() {
+            walk(root, &p, exclude, jobs)?;
+        } else if p.extension().is_some_and(|x| x == "json") {
+            let parent = p.parent().map(rel).unwrap_or_default();
+            jobs.push(Job::Document { input: p, rel: parent });
+        }
+    }
+    Ok(())
+}
+
+/// What a finished job reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemReport {
+    /// The input.
+    pub input: String,
+    /// Files written (or kept, when unchanged).
+    pub outputs: Vec<String>,
+    /// `ok`, `unchanged` or `failed`.
+    pub status: &'static str,
+    /// Wall time of the job, in milliseconds.
+    pub duration_ms: u64,
+    /// The error, when failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Warnings.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// Was the failure an input problem (for the exit code)?
+    #[serde(skip)]
+    pub input_error: bool,
+}
+
+/// The shared, read-only parts of a build.
+pub struct Builder<'a> {
+    /// Layout engine (one World for all jobs).
+    pub engine: &'a crate::Engine,
+    /// Content templates.
+    pub content: &'a Content,
+    /// Output folder.
+    pub out: PathBuf,
+    /// Root of the inputs.
+    pub root: PathBuf,
+    /// PDF/XLSX creation time.
+    pub time: export::CreationTime,
+    /// Rebuild even when unchanged.
+    pub force: bool,
+    /// Fingerprint of templates, fonts, tool version and options.
+    pub fingerprint: u128,
+    /// Cache of the previous build.
+    pub cache: BuildCache,
+}
+
+/// `<out>/.vanban-build.json`: the content hash and outputs of every job last built.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct BuildCache {
+    /// By job key.
+    pub items: BTreeMap<String, CacheEntry>,
+}
+
+/// One job in the cache.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CacheEntry {
+    /// Content hash of inputs + fingerprint, hex.
+    pub hash: String,
+    /// Outputs written.
+    pub outputs: Vec<String>,
+}
+
+/// The cache file name inside the output folder.
+pub const CACHE_NAME: &str = ".vanban-build.json";
+
+impl BuildCache {
+    /// Read the cache of an output folder (empty when absent or unreadable).
+    pub fn load(out: &Path) -> Self {
+        std::fs::read(out.join(CACHE_NAME)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+    }
+
+    /// Write it atomically.
+    ///
+    /// # Errors
+    /// [`output::WriteError`].
+    pub fn save(&self, out: &Path) -> Result<(), output::WriteError> {
+        let bytes = serde_json::to_vec_pretty(self).unwrap_or_default();
+        output::write_atomic(&out.join(CACHE_NAME), &bytes)
+    }
+}
+
+/// A 128-bit SipHash (stable across Rust versions) of byte slices.
+#[derive(Default)]
+pub struct ContentHash(siphasher::sip128::SipHasher13);
+
+impl ContentHash {
+    /// Add a labelled piece (the label keeps `ab`+`c` apart from `a`+`bc`).
+    pub fn add(&mut self, label: &str, bytes: &[u8]) {
+        self.0.write(label.as_bytes());
+        self.0.write_u64(bytes.len() as u64);
+        self.0.write(bytes);
+    }
+
+    /// Add a file's bytes (a missing file hashes as such).
+    pub fn add_file(&mut self, path: &Path) {
+        match std::fs::read(path) {
+            Ok(b) => self.add(&path.to_string_lossy(), &b),
+            Err(_) => self.add(&path.to_string_lossy(), b"<missing>"),
+        }
+    }
+
+    /// The hash.
+    pub fn finish(&self) -> u128 {
+        use siphasher::sip128::Hasher128;
+        self.0.finish128().as_u128()
+    }
+}
+
+impl Builder<'_> {
+    /// The content hash of a job's inputs, with the build fingerprint.
+    pub fn job_hash(&self, job: &Job) -> u128 {
+        let mut h = ContentHash::default();
+        h.add("fingerprint", &self.fingerprint.to_le_bytes());
+        match job {
+            Job::Document { input, .. } => {
+                h.add_file(input);
+                for extra in referenced_files(input) {
+                    h.add_file(&extra);
+                }
+            }
+            Job::Reports { dir, config, .. } => {
+                h.add_file(config);
+                for extra in referenced_files(config) {
+                    h.add_file(&extra);
+                }
+                let frame = config.parent().unwrap_or(Path::new(".")).join(report::FRAME_NAME);
+                h.add_file(&frame);
+                for f in summary::report_files(dir).unwrap_or_default() {
+                    h.add_file(&f);
+                }
+            }
+        }
+        h.finish()
+    }
+
+    /// Predicted outputs of a job that do not depend on its data (for collisions).
+    pub fn fixed_outputs(&self, job: &Job) -> Vec<PathBuf> {
+        match job {
+            Job::Document { input, rel } => vec![self.out.join(rel).join(format!("{}.pdf", crate::output_stem(input)))],
+            Job::Reports { rel, .. } => vec![self.out.join(rel)],
+        }
+    }
+
+    /// Run one job: unchanged → skipped; else build and write atomically.
+    pub fn run(&self, job: &Job, options: RenderOptions) -> (ItemReport, Option<(String, CacheEntry)>) {
+        let started = std::time::Instant::now();
+        let key = job.key(&self.root);
+        let hash = format!("{:032x}", self.job_hash(job));
+        let input = job.input().display().to_string();
+        if !self.force
+            && let Some(entry) = self.cache.items.get(&key)
+            && entry.hash == hash
+            && entry.outputs.iter().all(|o| self.out.join(o).is_file())
+        {
+            let report = ItemReport {
+                input,
+                outputs: entry.outputs.iter().map(|o| self.out.join(o).display().to_string()).collect(),
+                status: "unchanged",
+                duration_ms: started.elapsed().as_millis() as u64,
+                error: None,
+                warnings: Vec::new(),
+                input_error: false,
+            };
+            return (report, Some((key, entry.clone())));
+        }
+        let result = match job {
+            Job::Document { input, rel } => self.document(input, rel, options),
+            Job::Reports { dir, rel, config } => self.reports(dir, rel, config),
+        };
+        // Memory stays flat over long batches: drop what typst memoised for this job.
+        // (max age 1: entries unused by the last job go; measured flat RSS with 100 and 1,000
+        // documents, and no throughput difference between ages 0 and 10.)
+        typst::comemo::evict(1);
+        let duration_ms = started.elapsed().as_millis() as u64;
+        match result {
+            Ok((paths, warnings)) => {
+                let outputs: Vec<String> = paths
+                    .iter()
+                    .map(|p| p.strip_prefix(&self.out).unwrap_or(p).to_string_lossy().replace('\\', "/"))
+                    .collect();
+                let report = ItemReport {
+                    input,
+                    outputs: paths.iter().map(|p| p.display().to_string()).collect(),
+                    status: "ok",
+                    duration_ms,
+                    error: None,
+                    warnings,
+                    input_error: false,
+                };
+                (report, Some((key, CacheEntry { hash, outputs })))
+            }
+            Err(e) => {
+                let input_error = matches!(e, ItemError::Input(_));
+                let message = match &e {
+                    ItemError::Input(_) => e.to_string(),
+                    _ => format!("{input}: {e}"),
+                };
+                let report = ItemReport {
+                    input,
+                    outputs: Vec::new(),
+                    status: "failed",
+                    duration_ms,
+                    error: Some(message),
+                    warnings: Vec::new(),
+                    input_error,
+                };
+                (report, None)
+            }
+        }
+    }
+
+    fn document(
+        &self,
+        input: &Path,
+        rel: &Path,
+        options: RenderOptions,
+    ) -> Result<(Vec<PathBuf>, Vec<String>), ItemError> {
+        let doc = data::load(input)?;
+        let rendered = crate::render(self.engine, &doc, options.with_time(self.time))?;
+        let files = rendered.files(input, &self.out.join(rel));
+        for (path, bytes) in &files {
+            output::write_atomic(path, bytes)?;
+        }
+        Ok((files.into_iter().map(|(p, _)| p).collect(), rendered.warnings))
+    }
+
+    fn reports(&self, dir: &Path, rel: &Path, config: &Path) -> Result<(Vec<PathBuf>, Vec<String>), ItemError> {
+        let cfg = summary::load_config(config)?;
+        let files = summary::report_files(dir).map_err(|e| data::InputError {
+            file: dir.to_path_buf(),
+            problems: vec![data::Problem {
+                pointer: String::new(),
+                message: format!("không đọc được thư mục ({})", data::io_reason(&e)),
+            }],
+        })?;
+        let mut reports = Vec::new();
+        let mut problems = Vec::new();
+        let mut unreadable = Vec::new();
+        for f in &files {
+            match summary::load_report(f) {
+                Ok(r) => reports.push(r),
+                Err(e) => {
+                    unreadable.extend(summary::unit_of_unreadable(f));
+                    problems.push(e.to_string());
+                }
+            }
+        }
+        let sum = summary::summarise(cfg, reports, &unreadable, None).map_err(|d| data::InputError {
+            file: dir.to_path_buf(),
+            problems: d.iter().map(|x| data::Problem { pointer: String::new(), message: x.to_string() }).collect(),
+        })?;
+        let mut warnings: Vec<String> = problems;
+        warnings.extend(sum.diagnostics.iter().map(ToString::to_string));
+        let out_dir = self.out.join(rel);
+        let (pdf_path, xlsx_path) = report::output_paths(&sum.period, &out_dir);
+        let blank = crate::vn::NBSP.to_string().repeat(7);
+        let date_line = format!("{}, ngày {blank} tháng {blank} năm {}", sum.config.place, sum.period.year);
+        let xlsx = crate::sheet::summary_workbook(&sum, self.time, &date_line)?;
+        let mut written = Vec::new();
+        let frame = config.parent().unwrap_or(Path::new(".")).join(report::FRAME_NAME);
+        if frame.is_file() {
+            let req = report::ReportRequest { frame: &frame, template: None, so: None, date: None, previous: None };
+            let doc = report::build(&sum, self.content, &req).map_err(|e| match e {
+                report::ReportError::Input(i) => ItemError::Input(i),
+                report::ReportError::Content(c) => ItemError::Content(c),
+            })?;
+            let options = RenderOptions { tracking_workbook: false, ..RenderOptions::default() }.with_time(self.time);
+            let rendered = crate::render(self.engine, &doc, options)?;
+            warnings.extend(rendered.warnings);
+            output::write_atomic(&pdf_path, &rendered.pdf)?;
+            written.push(pdf_path);
+        }
+        output::write_atomic(&xlsx_path, &xlsx)?;
+        written.push(xlsx_path);
+        Ok((written, warnings))
+    }
+}
+
+/// Files a document or configuration names (`body_file`, `plan` and the plan's own body),
+/// so that a change there rebuilds the job.
+fn referenced_files(json_path: &Path) -> Vec<PathBuf> {
+    let dir = json_path.parent().unwrap_or(Path::new("."));
+    let Ok(text) = std::fs::read_to_string(json_path) else { return Vec::new() };
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else { return Vec::new() };
+    let mut out = Vec::new();
+    if let Some(b) = value.get("body_file").and_then(|v| v.as_str()) {
+        out.push(dir.join(b));
+    }
+    if let Some(p) = value.get("plan").and_then(|v| v.as_str()) {
+        let plan = dir.join(p);
+        out.extend(referenced_files(&plan));
+        out.push(plan);
+    }
+    out
+}
