@@ -602,7 +602,7 @@ fn build(args: &BuildArgs) -> ExitCode {
         let (tx, rx) = std::sync::mpsc::channel();
         for _ in 0..workers {
             let tx = tx.clone();
-            let (jobs, next, stop, builder) = (&jobs, &next, &stop, &builder);
+            let (jobs, next, stop, builder, fail_fast) = (&jobs, &next, &stop, &builder, args.fail_fast);
             scope.spawn(move || {
                 loop {
                     if stop.load(Ordering::Relaxed) {
@@ -611,6 +611,10 @@ fn build(args: &BuildArgs) -> ExitCode {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(i) else { break };
                     let result = builder.run(job, options);
+                    // Stop taking jobs at once, before the main thread has seen the failure.
+                    if fail_fast && result.0.status == "failed" {
+                        stop.store(true, Ordering::Relaxed);
+                    }
                     if tx.send(result).is_err() {
                         break;
                     }
