@@ -200,6 +200,22 @@ fn error(msg: impl std::fmt::Display) {
     }
 }
 
+/// Build the layout engine, or print why not (the run cannot start: exit 2).
+fn start_engine(args: &EngineArgs) -> Result<Engine, ExitCode> {
+    Engine::new(&args.options()).map_err(|e| {
+        error(e);
+        ExitCode::from(2)
+    })
+}
+
+/// Build the content-template environment, or print why not (exit 2).
+fn start_content(args: &EngineArgs) -> Result<crate::content::Content, ExitCode> {
+    crate::content::Content::new(args.templates.as_deref()).map_err(|e| {
+        error(e);
+        ExitCode::from(2)
+    })
+}
+
 fn render(args: &RenderArgs) -> ExitCode {
     let started = Instant::now();
     // Names must not collide before anything is written.
@@ -211,12 +227,9 @@ fn render(args: &RenderArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let engine = match Engine::new(&args.engine.options()) {
+    let engine = match start_engine(&args.engine) {
         Ok(e) => e,
-        Err(e) => {
-            error(e);
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let options = crate::RenderOptions { annex_separately: args.annex_separately, ..crate::RenderOptions::default() }
         .with_time(export::CreationTime::from_env());
@@ -445,19 +458,13 @@ fn report(args: &ReportArgs) -> ExitCode {
     let frame = args.frame.clone().unwrap_or_else(|| {
         summary.config.path.parent().unwrap_or(std::path::Path::new(".")).join(crate::report::FRAME_NAME)
     });
-    let content = match crate::content::Content::new(args.engine.templates.as_deref()) {
+    let content = match start_content(&args.engine) {
         Ok(c) => c,
-        Err(e) => {
-            error(e);
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
-    let engine = match Engine::new(&args.engine.options()) {
+    let engine = match start_engine(&args.engine) {
         Ok(e) => e,
-        Err(e) => {
-            error(e);
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let request = crate::report::ReportRequest {
         frame: &frame,
@@ -533,19 +540,13 @@ fn build(args: &BuildArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let engine = match Engine::new(&args.engine.options()) {
+    let engine = match start_engine(&args.engine) {
         Ok(e) => e,
-        Err(e) => {
-            error(e);
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
-    let content = match crate::content::Content::new(args.engine.templates.as_deref()) {
+    let content = match start_content(&args.engine) {
         Ok(c) => c,
-        Err(e) => {
-            error(e);
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let time = export::CreationTime::from_env();
     let mut fp = ContentHash::default();

@@ -3,25 +3,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::Command;
 
 use common::*;
-
-fn vanban(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vanban"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env_remove("VANBAN_TEMPLATES")
-        .env_remove("VANBAN_FONT_PATH")
-        .output()
-        .expect("run vanban")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// A temp dir holding `doc.json` with `data`.
 fn with_doc(data: &serde_json::Value) -> tempfile::TempDir {

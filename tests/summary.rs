@@ -5,24 +5,11 @@ mod common;
 
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use calamine::{Data, Reader, Xlsx};
 use common::*;
 use serde_json::{Value, json};
-
-fn vanban(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vanban"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("run vanban")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn cell(range: &calamine::Range<Data>, row: u32, col: u32) -> String {
     range.get_value((row, col)).map(|d| d.to_string()).unwrap_or_default()
@@ -42,24 +29,6 @@ fn part(bytes: &[u8], name: &str) -> String {
     let mut s = String::new();
     zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
     s
-}
-
-/// The sample folder copied to a temp dir (so tests can add and break reports).
-fn sample_copy() -> tempfile::TempDir {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            if e.file_type().unwrap().is_dir() {
-                copy(&e.path(), &to.join(e.file_name()));
-            } else {
-                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-            }
-        }
-    }
-    let dir = tempfile::tempdir().unwrap();
-    copy(&sample("ninh-giang-2022"), dir.path());
-    dir
 }
 
 fn run_summary(dir: &Path, extra: &[&str]) -> (Output, Option<Vec<u8>>) {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use vanban::inspect::Inspection;
 use vanban::{Document, Engine, EngineOptions};
@@ -52,4 +53,41 @@ pub fn minimal() -> serde_json::Value {
         "noi_nhan": ["UBND tỉnh"],
         "signer": {"authority": "TM", "on_behalf_of": "Ủy ban nhân dân", "title": "Chủ tịch", "name": "Nguyễn Văn A"}
     })
+}
+
+/// Run the real binary in `dir` (no SOURCE_DATE_EPOCH, no template or font overrides).
+pub fn vanban(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vanban"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("VANBAN_TEMPLATES")
+        .env_remove("VANBAN_FONT_PATH")
+        .output()
+        .expect("run vanban")
+}
+
+/// A command's stderr as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Copy a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// The Ninh Giang sample copied to a temp dir (tests may change and break it).
+pub fn sample_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&sample("ninh-giang-2022"), dir.path());
+    dir
 }
