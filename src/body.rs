@@ -357,6 +357,30 @@ mod tests {
         assert_eq!(text, "Kế hoạch số 4707/QĐ-UBND ngày 24/12/2021 và/hoặc / rời");
     }
 
+    /// Deterministic pseudo-random lines of marks, labels and Vietnamese letters: parsing
+    /// never panics and never loses or adds a character (marks aside).
+    #[test]
+    fn arbitrary_lines_never_panic() {
+        let alphabet: Vec<char> = "*|/ -+.)aIVX1đĐệỦ#$_@<>[]\\`\t{}".chars().collect();
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..5000 {
+            let len = (seed % 24) as usize;
+            let mut line = String::new();
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                line.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            let blocks = parse(&line);
+            let text: String = blocks.iter().flat_map(|b| b.runs.iter().map(|r| r.text.clone())).collect();
+            let strip = |s: &str| s.chars().filter(|c| !matches!(c, '*' | '|' | ' ' | '\t')).collect::<String>();
+            if blocks.iter().all(|b| b.kind != BlockKind::Table) {
+                assert_eq!(strip(&text), strip(line.trim()), "{line:?}");
+            }
+        }
+    }
+
     #[test]
     fn stray_marks_are_literal() {
         for s in ["2 * 3 = 6", "a ** b", "*mở mà không đóng", "** **", "*", "**", "x* y*", "`#$_@<>[]\\//=~+-`"] {

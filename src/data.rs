@@ -478,8 +478,10 @@ impl Validator<'_> {
         if !self.problems.is_empty() {
             return Err(InputError { file: self.file.to_path_buf(), problems: self.problems });
         }
-        let Some(doc_type) = doc_type else { unreachable!("a missing type is a problem above") };
-        let Some(date) = date else { unreachable!("a bad date is a problem above") };
+        // A missing type or date always recorded a problem above; never panic on input.
+        let (Some(doc_type), Some(date)) = (doc_type, date) else {
+            return Err(InputError::one(self.file, "", "dữ liệu không hợp lệ"));
+        };
         Ok(Document {
             doc_type,
             issuer,
