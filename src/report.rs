@@ -242,8 +242,8 @@ fn with_zeros(figures: &BTreeMap<String, u64>, summary: &Summary) -> BTreeMap<St
 pub fn figures_annex(summary: &Summary) -> Value {
     let inds = &summary.config.indicators;
     let mut columns = vec![
-        json!({"key": "stt", "label": "STT", "width": 0.6, "align": "center"}),
-        json!({"key": "don_vi", "label": "Đơn vị", "width": 3.2}),
+        json!({"key": "stt", "label": "STT", "width": 0.75, "align": "center"}),
+        json!({"key": "don_vi", "label": "Đơn vị", "width": 3.0}),
     ];
     for ind in inds {
         let label = match (&ind.unit, &ind.ratio) {
@@ -251,7 +251,9 @@ pub fn figures_annex(summary: &Summary) -> Value {
             (None, Some(_)) => format!("{} (%)", ind.label),
             (None, None) => ind.label.clone(),
         };
-        columns.push(json!({"key": format!("c_{}", ind.key), "label": label, "width": 1.0, "align": "right"}));
+        // A ratio needs room for "100,00%" on one line.
+        let width = if ind.ratio.is_some() { 1.45 } else { 1.0 };
+        columns.push(json!({"key": format!("c_{}", ind.key), "label": label, "width": width, "align": "right"}));
     }
     columns.push(json!({"key": "ghi_chu", "label": "Ghi chú", "width": 1.2}));
     let cells = |figures: Option<&BTreeMap<String, u64>>| -> Map<String, Value> {
