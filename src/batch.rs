@@ -120,9 +120,6 @@ pub struct ItemReport {
     /// Warnings.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
-    /// Was the failure an input problem (for the exit code)?
-    #[serde(skip)]
-    pub input_error: bool,
 }
 
 /// The shared, read-only parts of a build.
@@ -260,7 +257,6 @@ impl Builder<'_> {
                 duration_ms: started.elapsed().as_millis() as u64,
                 error: None,
                 warnings: Vec::new(),
-                input_error: false,
             };
             return (report, Some((key, entry.clone())));
         }
@@ -286,12 +282,10 @@ impl Builder<'_> {
                     duration_ms,
                     error: None,
                     warnings,
-                    input_error: false,
                 };
                 (report, Some((key, CacheEntry { hash, outputs })))
             }
             Err(e) => {
-                let input_error = matches!(e, ItemError::Input(_));
                 let message = match &e {
                     ItemError::Input(_) => e.to_string(),
                     _ => format!("{input}: {e}"),
@@ -303,7 +297,6 @@ impl Builder<'_> {
                     duration_ms,
                     error: Some(message),
                     warnings: Vec::new(),
-                    input_error,
                 };
                 (report, None)
             }
@@ -327,25 +320,14 @@ impl Builder<'_> {
 
     fn reports(&self, dir: &Path, rel: &Path, config: &Path) -> Result<(Vec<PathBuf>, Vec<String>), ItemError> {
         let cfg = summary::load_config(config)?;
-        let files = summary::report_files(dir).map_err(|e| data::InputError {
+        let (reports, unreadable, errors) = summary::load_folder(dir).map_err(|e| data::InputError {
             file: dir.to_path_buf(),
             problems: vec![data::Problem {
                 pointer: String::new(),
                 message: format!("không đọc được thư mục ({})", data::io_reason(&e)),
             }],
         })?;
-        let mut reports = Vec::new();
-        let mut problems = Vec::new();
-        let mut unreadable = Vec::new();
-        for f in &files {
-            match summary::load_report(f) {
-                Ok(r) => reports.push(r),
-                Err(e) => {
-                    unreadable.extend(summary::unit_of_unreadable(f));
-                    problems.push(e.to_string());
-                }
-            }
-        }
+        let problems: Vec<String> = errors.iter().map(ToString::to_string).collect();
         let sum = summary::summarise(cfg, reports, &unreadable, None).map_err(|d| data::InputError {
             file: dir.to_path_buf(),
             problems: d.iter().map(|x| data::Problem { pointer: String::new(), message: x.to_string() }).collect(),
@@ -354,17 +336,13 @@ impl Builder<'_> {
         warnings.extend(sum.diagnostics.iter().map(ToString::to_string));
         let out_dir = self.out.join(rel);
         let (pdf_path, xlsx_path) = report::output_paths(&sum.period, &out_dir);
-        let blank = crate::vn::NBSP.to_string().repeat(7);
-        let date_line = format!("{}, ngày {blank} tháng {blank} năm {}", sum.config.place, sum.period.year);
+        let date_line = summary::date_line(&sum.config.place, None, sum.period.year);
         let xlsx = crate::sheet::summary_workbook(&sum, self.time, &date_line)?;
         let mut written = Vec::new();
         let frame = config.parent().unwrap_or(Path::new(".")).join(report::FRAME_NAME);
         if frame.is_file() {
             let req = report::ReportRequest { frame: &frame, template: None, so: None, date: None, previous: None };
-            let doc = report::build(&sum, self.content, &req).map_err(|e| match e {
-                report::ReportError::Input(i) => ItemError::Input(i),
-                report::ReportError::Content(c) => ItemError::Content(c),
-            })?;
+            let doc = report::build(&sum, self.content, &req)?;
             let options = RenderOptions { tracking_workbook: false, ..RenderOptions::default() }.with_time(self.time);
             let rendered = crate::render(self.engine, &doc, options)?;
             warnings.extend(rendered.warnings);

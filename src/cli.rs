@@ -336,20 +336,13 @@ fn gather(
         error(e);
         ExitCode::from(2)
     })?;
-    let files = summary::report_files(dir).map_err(|e| {
+    let (reports, unreadable, errors) = summary::load_folder(dir).map_err(|e| {
         error(format!("{}: không đọc được thư mục ({})", dir.display(), data::io_reason(&e)));
         ExitCode::from(2)
     })?;
-    let (mut reports, mut unreadable, mut failed) = (Vec::new(), Vec::new(), 0usize);
-    for file in &files {
-        match summary::load_report(file) {
-            Ok(r) => reports.push(r),
-            Err(e) => {
-                failed += 1;
-                unreadable.extend(summary::unit_of_unreadable(file));
-                error(e);
-            }
-        }
+    let mut failed = errors.len();
+    for e in errors {
+        error(e);
     }
     let summary = summary::summarise(config, reports, &unreadable, period).map_err(|diagnostics| {
         for d in diagnostics {
@@ -374,21 +367,17 @@ fn gather(
 
 /// The place-and-date line: from `--date`, or blanks for the văn thư.
 fn date_line(place: &str, date: Option<&str>, year: i32) -> Result<String, ExitCode> {
-    match date {
-        None => {
-            let blank = crate::vn::NBSP.to_string().repeat(7);
-            Ok(format!("{place}, ngày {blank} tháng {blank} năm {year}"))
-        }
+    let parsed = match date {
+        None => None,
         Some(d) => match crate::data::parse_date(d) {
-            Some(date) if date.day.is_some() => {
-                Ok(format!("{place}, {}", crate::vn::date_words(date.year, date.month, date.day)))
-            }
+            Some(date) if date.day.is_some() => Some(date),
             _ => {
                 error(format!("--date \"{d}\" không phải là ngày dạng YYYY-MM-DD"));
-                Err(ExitCode::from(2))
+                return Err(ExitCode::from(2));
             }
         },
-    }
+    };
+    Ok(crate::summary::date_line(place, parsed, year))
 }
 
 fn summary(args: &SummaryArgs) -> ExitCode {
@@ -475,20 +464,15 @@ fn report(args: &ReportArgs) -> ExitCode {
     };
     let time = export::CreationTime::from_env();
     let (pdf_path, xlsx_path) = crate::report::output_paths(&summary.period, &args.output);
-    let result = crate::report::build(&summary, &content, &request)
-        .map_err(|e| match e {
-            crate::report::ReportError::Input(i) => ItemError::Input(i),
-            crate::report::ReportError::Content(c) => ItemError::Content(c),
-        })
-        .and_then(|doc| {
-            let options =
-                crate::RenderOptions { tracking_workbook: false, ..crate::RenderOptions::default() }.with_time(time);
-            let rendered = crate::render(&engine, &doc, options)?;
-            let xlsx = crate::sheet::summary_workbook(&summary, time, &date_line)?;
-            output::write_atomic(&pdf_path, &rendered.pdf)?;
-            output::write_atomic(&xlsx_path, &xlsx)?;
-            Ok(rendered)
-        });
+    let result = crate::report::build(&summary, &content, &request).map_err(ItemError::from).and_then(|doc| {
+        let options =
+            crate::RenderOptions { tracking_workbook: false, ..crate::RenderOptions::default() }.with_time(time);
+        let rendered = crate::render(&engine, &doc, options)?;
+        let xlsx = crate::sheet::summary_workbook(&summary, time, &date_line)?;
+        output::write_atomic(&pdf_path, &rendered.pdf)?;
+        output::write_atomic(&xlsx_path, &xlsx)?;
+        Ok(rendered)
+    });
     match result {
         Ok(rendered) => {
             for w in &rendered.warnings {
@@ -526,13 +510,6 @@ fn build(args: &BuildArgs) -> ExitCode {
     use crate::batch::{BuildCache, Builder, ContentHash};
     let started = Instant::now();
     let exclude = args.output.canonicalize().ok();
-    let root = match args.dir.canonicalize() {
-        Ok(r) => r,
-        Err(e) => {
-            error(format!("{}: không đọc được thư mục ({})", args.dir.display(), data::io_reason(&e)));
-            return ExitCode::from(2);
-        }
-    };
     let jobs = match crate::batch::discover(&args.dir, exclude.as_deref()) {
         Ok(j) => j,
         Err(e) => {
@@ -554,13 +531,11 @@ fn build(args: &BuildArgs) -> ExitCode {
     fp.add("engine", &engine.fingerprint().to_le_bytes());
     fp.add("content", &content.fingerprint().to_le_bytes());
     fp.add("options", format!("{:?} {}", time, args.annex_separately).as_bytes());
-    let root_arg = args.dir.clone();
-    let _ = root;
     let builder = Builder {
         engine: &engine,
         content: &content,
         out: args.output.clone(),
-        root: root_arg,
+        root: args.dir.clone(),
         time,
         force: args.force,
         fingerprint: fp.finish(),
@@ -597,7 +572,7 @@ fn build(args: &BuildArgs) -> ExitCode {
     } else {
         None
     };
-    let (mut ok, mut failed, mut input_failures, mut unchanged) = (0usize, 0usize, 0usize, 0usize);
+    let (mut ok, mut failed, mut unchanged) = (0usize, 0usize, 0usize);
     let mut cache = BuildCache::default();
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::channel();
@@ -627,9 +602,6 @@ fn build(args: &BuildArgs) -> ExitCode {
             match report.status {
                 "failed" => {
                     failed += 1;
-                    if report.input_error {
-                        input_failures += 1;
-                    }
                     if args.fail_fast {
                         stop.store(true, Ordering::Relaxed);
                     }
@@ -690,7 +662,6 @@ fn build(args: &BuildArgs) -> ExitCode {
         let note = if unchanged > 0 { format!(" ({unchanged} không đổi)") } else { String::new() };
         eprintln!("{ok} ok, {failed} failed in {:.2} s{note}", started.elapsed().as_secs_f64());
     }
-    let _ = input_failures;
     if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 

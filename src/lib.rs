@@ -59,6 +59,15 @@ pub enum ItemError {
     Write(#[from] output::WriteError),
 }
 
+impl From<report::ReportError> for ItemError {
+    fn from(e: report::ReportError) -> Self {
+        match e {
+            report::ReportError::Input(i) => Self::Input(i),
+            report::ReportError::Content(c) => Self::Content(c),
+        }
+    }
+}
+
 /// What to produce for a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RenderOptions {

@@ -466,6 +466,37 @@ pub fn load_report(path: &Path) -> Result<UnitReport, InputError> {
     })
 }
 
+/// Every report of a folder: those that load, the units of those that do not (their rows
+/// say `Báo cáo không hợp lệ`), and the errors of the latter.
+///
+/// # Errors
+/// The folder cannot be read.
+pub fn load_folder(dir: &Path) -> std::io::Result<(Vec<UnitReport>, Vec<String>, Vec<InputError>)> {
+    let (mut reports, mut unreadable, mut errors) = (Vec::new(), Vec::new(), Vec::new());
+    for file in report_files(dir)? {
+        match load_report(&file) {
+            Ok(r) => reports.push(r),
+            Err(e) => {
+                unreadable.extend(unit_of_unreadable(&file));
+                errors.push(e);
+            }
+        }
+    }
+    Ok((reports, unreadable, errors))
+}
+
+/// The place-and-date line of a form: `Ninh Giang, ngày 05 tháng 4 năm 2022`, or blanks for
+/// the văn thư when the day is not given (`year` is then the period's).
+pub fn date_line(place: &str, date: Option<crate::model::IssueDate>, year: i32) -> String {
+    match date {
+        Some(d) if d.day.is_some() => format!("{place}, {}", crate::vn::date_words(d.year, d.month, d.day)),
+        _ => {
+            let blank = crate::vn::NBSP.to_string().repeat(7);
+            format!("{place}, ngày {blank} tháng {blank} năm {year}")
+        }
+    }
+}
+
 /// The unit named by a report file that could not be loaded, if it can be read at all.
 pub fn unit_of_unreadable(path: &Path) -> Option<String> {
     let text = std::fs::read_to_string(path).ok()?;
