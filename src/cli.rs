@@ -174,6 +174,10 @@ pub struct BenchArgs {
     /// Số việc chạy song song (mặc định: số nhân CPU).
     #[arg(short, long)]
     pub jobs: Option<usize>,
+    /// Văn bản đo: `7-trang` (kế hoạch 4 trang dọc + phụ lục 25 dòng 3 trang ngang, cỡ văn
+    /// bản của issue 6) hoặc `mau` (toàn bộ mẫu Ninh Giang, 10 trang).
+    #[arg(long, value_enum, default_value_t = crate::bench::BenchDoc::SevenPages)]
+    pub doc: crate::bench::BenchDoc,
 }
 
 /// Parse the process arguments and run.
@@ -505,7 +509,7 @@ pub fn worker_count(requested: Option<usize>) -> usize {
 
 fn build(args: &BuildArgs) -> ExitCode {
     use std::io::IsTerminal;
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicBool, Ordering};
 
     use crate::batch::{BuildCache, Builder, ContentHash};
     let started = Instant::now();
@@ -559,7 +563,6 @@ fn build(args: &BuildArgs) -> ExitCode {
     crate::output::remove_stale_temp_files(&args.output);
     let options = crate::RenderOptions { annex_separately: args.annex_separately, ..crate::RenderOptions::default() };
     let workers = worker_count(args.jobs).min(jobs.len().max(1));
-    let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let show_bar = !args.quiet && std::io::stderr().is_terminal();
     let bar = if show_bar {
@@ -574,31 +577,20 @@ fn build(args: &BuildArgs) -> ExitCode {
     };
     let (mut ok, mut failed, mut unchanged) = (0usize, 0usize, 0usize);
     let mut cache = BuildCache::default();
-    std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::channel();
-        for _ in 0..workers {
-            let tx = tx.clone();
-            let (jobs, next, stop, builder, fail_fast) = (&jobs, &next, &stop, &builder, args.fail_fast);
-            scope.spawn(move || {
-                loop {
-                    if stop.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = jobs.get(i) else { break };
-                    let result = builder.run(job, options);
-                    // Stop taking jobs at once, before the main thread has seen the failure.
-                    if fail_fast && result.0.status == "failed" {
-                        stop.store(true, Ordering::Relaxed);
-                    }
-                    if tx.send(result).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(tx);
-        for (report, entry) in rx {
+    let fail_fast = args.fail_fast;
+    crate::batch::run_parallel(
+        &jobs,
+        workers,
+        &stop,
+        |job| {
+            let result = builder.run(job, options);
+            // Stop taking jobs at once, before the main thread has seen the failure.
+            if fail_fast && result.0.status == "failed" {
+                stop.store(true, Ordering::Relaxed);
+            }
+            result
+        },
+        |(report, entry)| {
             match report.status {
                 "failed" => {
                     failed += 1;
@@ -650,8 +642,8 @@ fn build(args: &BuildArgs) -> ExitCode {
                 let mut out = std::io::stdout().lock();
                 let _ = writeln!(out, "{}", serde_json::to_string(&report).unwrap_or_default());
             }
-        }
-    });
+        },
+    );
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

@@ -5,11 +5,12 @@
 //! This is the only stage that reads input files. Paths in the data (`body_file`) may
 //! only point inside the input's own directory.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 use crate::annex::{self, Annex, Column, Numbering, RawRow};
 use crate::body;
@@ -352,7 +353,14 @@ impl Validator<'_> {
 
     /// NFC-normalise, refuse control characters, trim. `multiline` keeps line breaks.
     fn text(&mut self, pointer: &str, s: &str, multiline: bool) -> String {
-        let s: String = s.nfc().collect::<String>().replace("\r\n", "\n").replace('\t', " ");
+        // Most text is already NFC (and plain): check quickly before rebuilding it.
+        let s: Cow<'_, str> = if unicode_normalization::is_nfc_quick(s.chars()) == IsNormalized::Yes {
+            Cow::Borrowed(s)
+        } else {
+            Cow::Owned(s.nfc().collect())
+        };
+        let s: Cow<'_, str> =
+            if s.contains(['\r', '\t']) { Cow::Owned(s.replace("\r\n", "\n").replace('\t', " ")) } else { s };
         if let Some(c) = s.chars().find(|c| c.is_control() && !(multiline && *c == '\n')) {
             self.problem(pointer, format!("có ký tự điều khiển không in được (U+{:04X})", c as u32));
         }

@@ -389,3 +389,41 @@ fn two_thousand_rows_keep_header_and_numbering() {
     assert_eq!(cell(&range, 5 + 2009, 0), "2000");
     let _ = PT;
 }
+
+/// Text of the runs on annex page `p` lying inside the column from `x0` to `x1` mm, below
+/// the header row, in reading order.
+fn column_text(ins: &Inspection, p: usize, x0: f64, x1: f64) -> String {
+    let mut runs: Vec<_> =
+        ins.runs.iter().filter(|r| r.page == p && r.y > 20.0 && r.x >= x0 && r.x + r.width <= x1).collect();
+    runs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+    let words: Vec<&str> = runs.iter().flat_map(|r| r.text.split_whitespace()).collect();
+    words.join(" ")
+}
+
+#[test]
+fn annex_rows_never_split_across_pages() {
+    // Tall rows (6 lines in the task column) so that many page ends fall inside a row.
+    let mut rows = Vec::new();
+    for t in 0..60 {
+        let long = (0..8).map(|w| format!("việc{t}x{w} cần làm trong năm kế hoạch")).collect::<Vec<_>>().join(" ");
+        rows.push(json!({"nhiem_vu": long, "chu_tri": "Phòng Nội vụ", "thoi_gian": "Quý II/2022"}));
+    }
+    let mut d = minimal();
+    d["issuer"]["full_name"] = "Ủy ban nhân dân xã Kim Liên".into();
+    d["annexes"] = json!([{"id": "cao", "title": "Nhiệm vụ dài", "rows": rows}]);
+    let doc = vanban::data::parse(std::path::Path::new("x.json"), &d.to_string()).unwrap();
+    let r = render_with(&doc, false);
+    let ins = Inspection::new(&r.layout);
+    let start = annex_start(&ins, "Phụ lục");
+    assert!(ins.pages.len() - start >= 5, "several annex pages");
+    // The task column lies between the STT column and `Cơ quan chủ trì` (widths 0.55 and
+    // 3.2 of 10.45 over the 250 mm landscape text width, from 31 mm).
+    let (x0, x1) = (31.0 + 250.0 * 0.55 / 10.45, 31.0 + 250.0 * 3.75 / 10.45);
+    let pages: Vec<String> = (start..ins.pages.len()).map(|p| column_text(&ins, p, x0, x1)).collect();
+    for (i, row) in doc.annexes[0].rows.iter().enumerate() {
+        let vanban::annex::Row::Item { cells, .. } = row else { continue };
+        let text = cells[1].split_whitespace().collect::<Vec<_>>().join(" ");
+        let on: Vec<usize> = pages.iter().enumerate().filter(|(_, p)| p.contains(&text)).map(|(n, _)| n + 1).collect();
+        assert_eq!(on.len(), 1, "row {} whole on exactly one annex page, found on {on:?}", i + 1);
+    }
+}

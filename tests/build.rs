@@ -187,7 +187,11 @@ fn killing_a_batch_leaves_only_complete_files() {
     let d = dir.path();
     std::fs::create_dir(d.join("in")).unwrap();
     for i in 0..80 {
-        std::fs::write(d.join(format!("in/ke-hoach-{i:03}.json")), vanban::bench::variant(i).to_string()).unwrap();
+        std::fs::write(
+            d.join(format!("in/ke-hoach-{i:03}.json")),
+            vanban::bench::variant(i, vanban::bench::BenchDoc::SevenPages).to_string(),
+        )
+        .unwrap();
     }
     for delay_ms in [150, 400, 700] {
         let out = d.join(format!("out-{delay_ms}"));
@@ -217,10 +221,15 @@ fn bench_prints_rates_ratio_and_memory() {
     let text = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = text.lines().collect();
     assert!(
-        lines[0].starts_with("bench: 4 documents like samples/ninh-giang-2022 (10 pages, 25-row landscape annex"),
+        lines[0].starts_with("bench: 4 documents, the samples/ninh-giang-2022 plan cut to 7 pages (7 pages, 25-row"),
         "{text}"
     );
     assert!(lines[1].starts_with("in one process: 4 docs in ") && lines[1].ends_with(" docs/s"), "{text}");
     assert!(lines[3].starts_with("speed-up: ") && lines[3].ends_with('×'), "{text}");
     assert!(lines[5].starts_with("peak RSS: ") && lines[5].contains(" MB after 4"), "{text}");
+    // The whole sample on request.
+    let out = vanban(&["bench", "--docs", "2", "--process-docs", "1", "--doc", "mau"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("bench: 2 documents, the whole samples/ninh-giang-2022 plan (10 pages,"), "{text}");
 }
