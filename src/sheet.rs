@@ -75,13 +75,21 @@ pub fn tracking_headers(annex: &Annex) -> Vec<String> {
     labels
 }
 
+/// A workbook compressed as Excel 365 saves (zip level 3): rust_xlsxwriter measures it
+/// about 30 % faster than its default level 6 for files about 5 % larger.
+fn new_workbook() -> Workbook {
+    let mut workbook = Workbook::new();
+    workbook.set_zip_compression_level(3);
+    workbook
+}
+
 /// Build the tracking workbook of a document with annexes.
 ///
 /// # Errors
 /// [`SheetError`] when rust_xlsxwriter refuses a value (names and lengths are checked at
 /// load time, so this is not expected for validated documents).
 pub fn tracking_workbook(doc: &Document, time: CreationTime) -> Result<Vec<u8>, SheetError> {
-    let mut workbook = Workbook::new();
+    let mut workbook = new_workbook();
     let (y, mo, d, h, mi, s) = time.fields(DateParts::from(doc.date));
     let when = ExcelDateTime::from_ymd(y.clamp(1900, 9999) as u16, mo, d)?.and_hms(u16::from(h), mi, f64::from(s))?;
     workbook.set_properties(
@@ -289,7 +297,7 @@ pub struct SummaryLayout {
 /// # Errors
 /// [`SheetError`] when rust_xlsxwriter refuses a value.
 pub fn summary_workbook(summary: &Summary, time: CreationTime, date_line: &str) -> Result<Vec<u8>, SheetError> {
-    let mut workbook = Workbook::new();
+    let mut workbook = new_workbook();
     let (y, _, _) = (summary.period.year, 0, 0);
     let (_, end) = summary.period.span();
     let fallback = DateParts { year: y, month: end.0, day: end.1 };
