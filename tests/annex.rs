@@ -353,6 +353,23 @@ fn annex_data_errors_are_located() {
     }
 }
 
+/// The minimal commune plan with one annex of `rows`, laid out: the document, its output,
+/// the inspected pages and the index of the annex's first page.
+fn with_annex(
+    id: &str,
+    title: &str,
+    rows: Vec<serde_json::Value>,
+) -> (vanban::Document, vanban::Rendered, Inspection, usize) {
+    let mut d = minimal();
+    d["issuer"]["full_name"] = "Ủy ban nhân dân xã Kim Liên".into();
+    d["annexes"] = json!([{"id": id, "title": title, "rows": rows}]);
+    let doc = vanban::data::parse(std::path::Path::new("x.json"), &d.to_string()).unwrap();
+    let r = render_with(&doc, false);
+    let ins = Inspection::new(&r.layout);
+    let start = annex_start(&ins, "Phụ lục");
+    (doc, r, ins, start)
+}
+
 #[test]
 fn two_thousand_rows_keep_header_and_numbering() {
     let mut rows = Vec::new();
@@ -365,13 +382,7 @@ fn two_thousand_rows_keep_header_and_numbering() {
             }));
         }
     }
-    let mut d = minimal();
-    d["issuer"]["full_name"] = "Ủy ban nhân dân xã Kim Liên".into();
-    d["annexes"] = json!([{"id": "lon", "title": "Hai nghìn nhiệm vụ", "rows": rows}]);
-    let doc = vanban::data::parse(std::path::Path::new("x.json"), &d.to_string()).unwrap();
-    let r = render_with(&doc, false);
-    let ins = Inspection::new(&r.layout);
-    let start = annex_start(&ins, "Phụ lục");
+    let (_, r, ins, start) = with_annex("lon", "Hai nghìn nhiệm vụ", rows);
     let pages = ins.pages.len() - start;
     assert!(pages > 50, "{pages} annex pages");
     for p in start..ins.pages.len() {
@@ -408,13 +419,7 @@ fn annex_rows_never_split_across_pages() {
         let long = (0..8).map(|w| format!("việc{t}x{w} cần làm trong năm kế hoạch")).collect::<Vec<_>>().join(" ");
         rows.push(json!({"nhiem_vu": long, "chu_tri": "Phòng Nội vụ", "thoi_gian": "Quý II/2022"}));
     }
-    let mut d = minimal();
-    d["issuer"]["full_name"] = "Ủy ban nhân dân xã Kim Liên".into();
-    d["annexes"] = json!([{"id": "cao", "title": "Nhiệm vụ dài", "rows": rows}]);
-    let doc = vanban::data::parse(std::path::Path::new("x.json"), &d.to_string()).unwrap();
-    let r = render_with(&doc, false);
-    let ins = Inspection::new(&r.layout);
-    let start = annex_start(&ins, "Phụ lục");
+    let (doc, _, ins, start) = with_annex("cao", "Nhiệm vụ dài", rows);
     assert!(ins.pages.len() - start >= 5, "several annex pages");
     // The task column lies between the STT column and `Cơ quan chủ trì` (widths 0.55 and
     // 3.2 of 10.45 over the 250 mm landscape text width, from 31 mm).
