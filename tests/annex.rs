@@ -114,21 +114,24 @@ fn annex_pages_are_numbered_from_one_and_repeat_the_header_row() {
 /// STT cells of the annex pages in reading order: text runs inside the first column
 /// (left of 45 mm), one entry per baseline, without the repeated header.
 fn stt_cells(ins: &Inspection, start: usize) -> Vec<String> {
+    (start..ins.pages.len()).flat_map(|p| stt_cells_on(ins, p)).collect()
+}
+
+/// The STT cells of one page, top to bottom, without the header's `STT`.
+fn stt_cells_on(ins: &Inspection, p: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for p in start..ins.pages.len() {
-        let mut runs: Vec<_> = ins.runs.iter().filter(|x| x.page == p && x.y > 20.0 && x.x + x.width < 45.0).collect();
-        runs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
-        let mut last_y = f64::NEG_INFINITY;
-        for r in runs {
-            if (r.y - last_y).abs() < 0.5 {
-                if let Some(s) = out.last_mut() {
-                    s.push_str(&r.text);
-                }
-            } else {
-                out.push(r.text.clone());
+    let mut runs: Vec<_> = ins.runs.iter().filter(|x| x.page == p && x.y > 20.0 && x.x + x.width < 45.0).collect();
+    runs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+    let mut last_y = f64::NEG_INFINITY;
+    for r in runs {
+        if (r.y - last_y).abs() < 0.5 {
+            if let Some(s) = out.last_mut() {
+                s.push_str(&r.text);
             }
-            last_y = r.y;
+        } else {
+            out.push(r.text.clone());
         }
+        last_y = r.y;
     }
     out.retain(|s| s != "STT");
     out
@@ -431,4 +434,33 @@ fn annex_rows_never_split_across_pages() {
         let on: Vec<usize> = pages.iter().enumerate().filter(|(_, p)| p.contains(&text)).map(|(n, _)| n + 1).collect();
         assert_eq!(on.len(), 1, "row {} whole on exactly one annex page, found on {on:?}", i + 1);
     }
+}
+
+#[test]
+fn a_group_row_never_ends_a_page() {
+    // Groups of 1 to 5 tasks of 1 to 3 lines: over 80 groups, page ends fall in every place
+    // of a group, also right after a group row.
+    let mut rows = Vec::new();
+    for g in 0..80usize {
+        rows.push(json!({"group": format!("Nhóm {}", g + 1)}));
+        for t in 0..(g * 37 % 5 + 1) {
+            let words = ["việc cần làm trong năm"].repeat((g + t) % 3 * 3 + 1).join(" ");
+            rows.push(json!({"nhiem_vu": format!("Nhiệm vụ {} của nhóm {}: {words}", t + 1, g + 1), "chu_tri": "Phòng Nội vụ"}));
+        }
+    }
+    let (_, _, ins, start) = with_annex("nhom", "Nhiều nhóm", rows);
+    assert!(ins.pages.len() - start >= 5, "several annex pages");
+    let mut seen = 0;
+    for p in start..ins.pages.len() - 1 {
+        // The STT column's cells on this page, top to bottom; group rows carry Roman numerals.
+        let cells = stt_cells_on(&ins, p);
+        let last = cells.last().expect("rows on every annex page");
+        assert!(
+            last.starts_with(|c: char| c.is_ascii_digit()),
+            "annex page {} ends with group row {last:?}, its tasks are on the next page",
+            p - start + 1
+        );
+        seen += cells.len();
+    }
+    assert!(seen > 100, "{seen} rows checked");
 }
