@@ -240,8 +240,10 @@ impl Builder<'_> {
         }
     }
 
-    /// Run one job: unchanged → skipped; else build and write atomically.
-    pub fn run(&self, job: &Job, options: RenderOptions) -> (ItemReport, Option<(String, CacheEntry)>) {
+    /// Run one job: unchanged → skipped; else build and write atomically. Returns the
+    /// report, the job's cache key and its new cache entry (none when it failed). A panic
+    /// while building fails this job only.
+    pub fn run(&self, job: &Job, options: RenderOptions) -> (ItemReport, String, Option<CacheEntry>) {
         let started = std::time::Instant::now();
         let key = job.key(&self.root);
         let hash = format!("{:032x}", self.job_hash(job));
@@ -259,12 +261,12 @@ impl Builder<'_> {
                 error: None,
                 warnings: Vec::new(),
             };
-            return (report, Some((key, entry.clone())));
+            return (report, key, Some(entry.clone()));
         }
-        let result = match job {
+        let result = crate::isolate(|| match job {
             Job::Document { input, rel } => self.document(input, rel, options),
             Job::Reports { dir, rel, config } => self.reports(dir, rel, config),
-        };
+        });
         // Memory stays flat over long batches: drop what typst memoised for this job.
         // (max age 1: entries unused by the last job go; measured flat RSS with 100 and 1,000
         // documents, and no throughput difference between ages 0 and 10.)
@@ -284,7 +286,7 @@ impl Builder<'_> {
                     error: None,
                     warnings,
                 };
-                (report, Some((key, CacheEntry { hash, outputs })))
+                (report, key, Some(CacheEntry { hash, outputs }))
             }
             Err(e) => {
                 let message = match &e {
@@ -299,7 +301,7 @@ impl Builder<'_> {
                     error: Some(message),
                     warnings: Vec::new(),
                 };
-                (report, None)
+                (report, key, None)
             }
         }
     }

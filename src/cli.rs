@@ -180,8 +180,39 @@ pub struct BenchArgs {
     pub doc: crate::bench::BenchDoc,
 }
 
+/// The run finished: 0 when nothing failed, else 1 (the other items were written).
+fn finished(failed: usize) -> ExitCode {
+    if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+/// The run could not start (arguments, templates, fonts, destination): exit 2.
+fn cannot_start() -> ExitCode {
+    ExitCode::from(2)
+}
+
+/// Check the output folder before any work: it must be (or become) a folder we can write
+/// in. Stale temporary files of a killed run are removed. Exit 2 with one message
+/// naming the folder otherwise.
+fn prepare_output_dir(dir: &std::path::Path) -> Result<(), ExitCode> {
+    if dir.exists() && !dir.is_dir() {
+        error(format!("-o {}: không phải thư mục (đã có một tệp cùng tên)", dir.display()));
+        return Err(cannot_start());
+    }
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        error(format!("không tạo được thư mục {} ({})", dir.display(), data::io_reason(&e)));
+        return Err(cannot_start());
+    }
+    if let Err(e) = tempfile::Builder::new().prefix(".vanban-").suffix(".tmp").tempfile_in(dir) {
+        error(format!("không ghi được vào thư mục {} ({})", dir.display(), data::io_reason(&e)));
+        return Err(cannot_start());
+    }
+    output::remove_stale_temp_files(dir);
+    Ok(())
+}
+
 /// Parse the process arguments and run.
 pub fn main() -> ExitCode {
+    crate::install_panic_hook();
     let cli = Cli::parse();
     match cli.command {
         Command::Render(args) => render(&args),
@@ -206,17 +237,21 @@ fn error(msg: impl std::fmt::Display) {
 
 /// Build the layout engine, or print why not (the run cannot start: exit 2).
 fn start_engine(args: &EngineArgs) -> Result<Engine, ExitCode> {
-    Engine::new(&args.options()).map_err(|e| {
+    let engine = Engine::new(&args.options()).map_err(|e| {
         error(e);
-        ExitCode::from(2)
-    })
+        cannot_start()
+    })?;
+    for w in engine.warnings() {
+        eprintln!("cảnh báo: {w}");
+    }
+    Ok(engine)
 }
 
 /// Build the content-template environment, or print why not (exit 2).
 fn start_content(args: &EngineArgs) -> Result<crate::content::Content, ExitCode> {
     crate::content::Content::new(args.templates.as_deref()).map_err(|e| {
         error(e);
-        ExitCode::from(2)
+        cannot_start()
     })
 }
 
@@ -228,18 +263,22 @@ fn render(args: &RenderArgs) -> ExitCode {
         let out = crate::pdf_path(input, &args.output);
         if let Some(prev) = seen.insert(out.clone(), input.clone()) {
             error(format!("{} và {} cùng ghi ra {}; đổi tên một tệp", prev.display(), input.display(), out.display()));
-            return ExitCode::from(2);
+            return cannot_start();
         }
     }
     let engine = match start_engine(&args.engine) {
         Ok(e) => e,
         Err(code) => return code,
     };
+    if let Err(code) = prepare_output_dir(&args.output) {
+        return code;
+    }
     let options = crate::RenderOptions { annex_separately: args.annex_separately, ..crate::RenderOptions::default() }
         .with_time(export::CreationTime::from_env());
-    let (mut ok, mut failed, mut input_failures) = (0usize, 0usize, 0usize);
+    let (mut ok, mut failed) = (0usize, 0usize);
     for input in &args.inputs {
-        let result = data::load(input).map_err(ItemError::from).and_then(|doc| {
+        let result = crate::isolate(|| {
+            let doc = data::load(input)?;
             let rendered = crate::render(&engine, &doc, options)?;
             for (path, bytes) in rendered.files(input, &args.output) {
                 output::write_atomic(&path, bytes)?;
@@ -261,7 +300,6 @@ fn render(args: &RenderArgs) -> ExitCode {
             Err(e) => {
                 failed += 1;
                 if let ItemError::Input(e) = e {
-                    input_failures += 1;
                     error(e);
                 } else {
                     error(format!("{}: {e}", input.display()));
@@ -272,13 +310,7 @@ fn render(args: &RenderArgs) -> ExitCode {
     if !args.quiet {
         eprintln!("{ok} ok, {failed} failed in {:.2} s", started.elapsed().as_secs_f64());
     }
-    if failed == 0 {
-        ExitCode::SUCCESS
-    } else if ok == 0 && input_failures == failed {
-        ExitCode::from(2)
-    } else {
-        ExitCode::from(1)
-    }
+    finished(failed)
 }
 
 /// Options shared by `summary` and `report`: where the unit reports are and which period.
@@ -325,7 +357,7 @@ fn gather(
         Some((_, Some(p))) => Some(p),
         Some((p, None)) => {
             error(format!("--period \"{p}\" không hợp lệ (ví dụ: quy-1-2022, 6-thang-2022, 9-thang-2022, nam-2022)"));
-            return Err(ExitCode::from(2));
+            return Err(cannot_start());
         }
     };
     let Some(config_path) = config.cloned().or_else(|| summary::find_config(dir)) else {
@@ -334,15 +366,15 @@ fn gather(
             summary::CONFIG_NAME,
             dir.display()
         ));
-        return Err(ExitCode::from(2));
+        return Err(cannot_start());
     };
     let config = summary::load_config(&config_path).map_err(|e| {
         error(e);
-        ExitCode::from(2)
+        cannot_start()
     })?;
     let (reports, unreadable, errors) = summary::load_folder(dir).map_err(|e| {
         error(format!("{}: không đọc được thư mục ({})", dir.display(), data::io_reason(&e)));
-        ExitCode::from(2)
+        cannot_start()
     })?;
     let mut failed = errors.len();
     for e in errors {
@@ -352,7 +384,7 @@ fn gather(
         for d in diagnostics {
             error(d);
         }
-        ExitCode::from(2)
+        cannot_start()
     })?;
     let mut warnings = 0usize;
     for d in &summary.diagnostics {
@@ -377,7 +409,7 @@ fn date_line(place: &str, date: Option<&str>, year: i32) -> Result<String, ExitC
             Some(date) if date.day.is_some() => Some(date),
             _ => {
                 error(format!("--date \"{d}\" không phải là ngày dạng YYYY-MM-DD"));
-                return Err(ExitCode::from(2));
+                return Err(cannot_start());
             }
         },
     };
@@ -387,6 +419,14 @@ fn date_line(place: &str, date: Option<&str>, year: i32) -> Result<String, ExitC
 fn summary(args: &SummaryArgs) -> ExitCode {
     let started = Instant::now();
     let r = &args.reports;
+    if !args.output.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
+        error(format!("-o {}: tệp ghi ra là bảng tính Excel, cần đuôi .xlsx", args.output.display()));
+        return cannot_start();
+    }
+    if args.output.is_dir() {
+        error(format!("-o {}: là một thư mục, cần tên tệp .xlsx", args.output.display()));
+        return cannot_start();
+    }
     let Gathered { summary, failed, warnings } = match gather(&r.dir, r.config.as_ref(), r.period.as_deref(), r.quiet) {
         Ok(g) => g,
         Err(code) => return code,
@@ -397,14 +437,14 @@ fn summary(args: &SummaryArgs) -> ExitCode {
     };
     if r.strict && (failed > 0 || warnings > 0) {
         error(format!("--strict: có {failed} lỗi, {warnings} cảnh báo; không ghi {}", args.output.display()));
-        return ExitCode::from(1);
+        return finished(1);
     }
     let written = crate::sheet::summary_workbook(&summary, export::CreationTime::from_env(), &date_line)
         .map_err(crate::ItemError::from)
         .and_then(|bytes| Ok(output::write_atomic(&args.output, &bytes)?));
     if let Err(e) = written {
         error(e);
-        return ExitCode::from(1);
+        return finished(1);
     }
     let ok = summary.reported().count();
     if !r.quiet {
@@ -416,7 +456,7 @@ fn summary(args: &SummaryArgs) -> ExitCode {
         );
         eprintln!("{ok} ok, {failed} failed in {:.2} s", started.elapsed().as_secs_f64());
     }
-    if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    finished(failed)
 }
 
 fn report(args: &ReportArgs) -> ExitCode {
@@ -446,7 +486,7 @@ fn report(args: &ReportArgs) -> ExitCode {
     };
     if r.strict && (failed > 0 || warnings > 0) {
         error(format!("--strict: có {failed} lỗi, {warnings} cảnh báo; không ghi báo cáo"));
-        return ExitCode::from(1);
+        return finished(1);
     }
     let frame = args.frame.clone().unwrap_or_else(|| {
         summary.config.path.parent().unwrap_or(std::path::Path::new(".")).join(crate::report::FRAME_NAME)
@@ -459,6 +499,9 @@ fn report(args: &ReportArgs) -> ExitCode {
         Ok(e) => e,
         Err(code) => return code,
     };
+    if let Err(code) = prepare_output_dir(&args.output) {
+        return code;
+    }
     let request = crate::report::ReportRequest {
         frame: &frame,
         template: args.template.as_deref(),
@@ -468,7 +511,8 @@ fn report(args: &ReportArgs) -> ExitCode {
     };
     let time = export::CreationTime::from_env();
     let (pdf_path, xlsx_path) = crate::report::output_paths(&summary.period, &args.output);
-    let result = crate::report::build(&summary, &content, &request).map_err(ItemError::from).and_then(|doc| {
+    let result = crate::isolate(|| {
+        let doc = crate::report::build(&summary, &content, &request)?;
         let options =
             crate::RenderOptions { tracking_workbook: false, ..crate::RenderOptions::default() }.with_time(time);
         let rendered = crate::render(&engine, &doc, options)?;
@@ -491,13 +535,13 @@ fn report(args: &ReportArgs) -> ExitCode {
                     started.elapsed().as_secs_f64()
                 );
             }
-            if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+            finished(failed)
         }
         Err(e) => {
             // A broken frame or template stops the only item of the run: it cannot start.
-            let code = if matches!(e, ItemError::Input(_) | ItemError::Content(_)) { 2 } else { 1 };
+            let cannot = matches!(e, ItemError::Input(_) | ItemError::Content(_));
             error(e);
-            ExitCode::from(code)
+            if cannot { cannot_start() } else { finished(1) }
         }
     }
 }
@@ -518,7 +562,7 @@ fn build(args: &BuildArgs) -> ExitCode {
         Ok(j) => j,
         Err(e) => {
             error(format!("{}: không đọc được thư mục ({})", args.dir.display(), data::io_reason(&e)));
-            return ExitCode::from(2);
+            return cannot_start();
         }
     };
     let engine = match start_engine(&args.engine) {
@@ -556,11 +600,13 @@ fn build(args: &BuildArgs) -> ExitCode {
                     job.input().display(),
                     out.display()
                 ));
-                return ExitCode::from(2);
+                return cannot_start();
             }
         }
     }
-    crate::output::remove_stale_temp_files(&args.output);
+    if let Err(code) = prepare_output_dir(&args.output) {
+        return code;
+    }
     let options = crate::RenderOptions { annex_separately: args.annex_separately, ..crate::RenderOptions::default() };
     let workers = worker_count(args.jobs).min(jobs.len().max(1));
     let stop = AtomicBool::new(false);
@@ -576,7 +622,21 @@ fn build(args: &BuildArgs) -> ExitCode {
         None
     };
     let (mut ok, mut failed, mut unchanged) = (0usize, 0usize, 0usize);
-    let mut cache = BuildCache::default();
+    // The cache is saved as items finish (at most every half second, and at the end), so
+    // that a killed build keeps what it built. Entries of jobs not yet reached stay as they
+    // were; failed jobs lose theirs.
+    let keys: std::collections::HashSet<String> = jobs.iter().map(|j| j.key(&args.dir)).collect();
+    let mut cache = BuildCache {
+        items: builder
+            .cache
+            .items
+            .iter()
+            .filter(|(k, _)| keys.contains(*k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    };
+    let mut saved = Instant::now();
+    let mut cache_error = None;
     let fail_fast = args.fail_fast;
     crate::batch::run_parallel(
         &jobs,
@@ -590,7 +650,7 @@ fn build(args: &BuildArgs) -> ExitCode {
             }
             result
         },
-        |(report, entry)| {
+        |(report, key, entry)| {
             match report.status {
                 "failed" => {
                     failed += 1;
@@ -604,8 +664,15 @@ fn build(args: &BuildArgs) -> ExitCode {
                 }
                 _ => ok += 1,
             }
-            if let Some((key, entry)) = entry {
-                cache.items.insert(key, entry);
+            match entry {
+                Some(entry) => cache.items.insert(key, entry),
+                None => cache.items.remove(&key),
+            };
+            if saved.elapsed().as_millis() >= 500 {
+                saved = Instant::now();
+                if let Err(e) = cache.save(&args.output) {
+                    cache_error = Some(e);
+                }
             }
             let line = match (&report.error, report.status) {
                 (Some(e), _) => Some(
@@ -647,14 +714,14 @@ fn build(args: &BuildArgs) -> ExitCode {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    if let Err(e) = cache.save(&args.output) {
+    if let Some(e) = cache.save(&args.output).err().or(cache_error) {
         error(e);
     }
     if !args.quiet {
         let note = if unchanged > 0 { format!(" ({unchanged} không đổi)") } else { String::new() };
         eprintln!("{ok} ok, {failed} failed in {:.2} s{note}", started.elapsed().as_secs_f64());
     }
-    if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    finished(failed)
 }
 
 fn fonts(args: &EngineArgs) -> ExitCode {
@@ -669,7 +736,7 @@ fn fonts(args: &EngineArgs) -> ExitCode {
         }
         Err(e) => {
             error(e);
-            ExitCode::from(2)
+            cannot_start()
         }
     }
 }

@@ -77,6 +77,9 @@ impl Content {
             for entry in entries.filter_map(Result::ok) {
                 let path = entry.path();
                 if path.extension().is_some_and(|e| e == "j2") && path.is_file() {
+                    if let Some(reason) = crate::layout::outside(dir, &path) {
+                        return Err(ContentError(format!("mẫu {}: {reason}", path.display())));
+                    }
                     let name = entry.file_name().to_string_lossy().into_owned();
                     let text = std::fs::read_to_string(&path)
                         .map_err(|e| ContentError(format!("không đọc được mẫu {}: {e}", path.display())))?;

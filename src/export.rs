@@ -115,3 +115,65 @@ mod tests {
         assert_eq!(civil_from_days(11_016), (2000, 2, 29));
     }
 }
+
+/// Put right-to-left runs the shaper returned in logical order back into visual order.
+///
+/// With the embedded fonts, a run of two or more Hebrew (or other right-to-left) letters
+/// comes back from the shaper with its clusters ascending, as if it were left-to-right,
+/// while the layout computes each glyph's text range for a right-to-left run: the ranges
+/// come out inverted (`2..0`), the letters would print in reverse order, and the PDF
+/// writer panics slicing the text. Such a run is recognised by an inverted range; its
+/// glyphs are reversed (rightmost letter first in reading order becomes rightmost on the
+/// page) and each glyph gets the range of its own cluster. Every other document is
+/// returned untouched, without copying.
+pub fn repair_rtl_runs(mut doc: PagedDocument) -> PagedDocument {
+    use typst::layout::{Frame, FrameItem};
+
+    fn needs_repair(frame: &Frame) -> bool {
+        frame.items().any(|(_, item)| match item {
+            FrameItem::Group(g) => needs_repair(&g.frame),
+            FrameItem::Text(t) => t.glyphs.iter().any(|g| g.range.start > g.range.end),
+            _ => false,
+        })
+    }
+    fn repair(frame: &mut Frame) {
+        frame.retain(|item| {
+            match item {
+                FrameItem::Group(g) if needs_repair(&g.frame) => repair(&mut g.frame),
+                FrameItem::Text(t) if t.glyphs.iter().any(|g| g.range.start > g.range.end) => {
+                    repair_text(&mut t.glyphs, t.text.len());
+                }
+                _ => {}
+            }
+            true
+        });
+    }
+    if !doc.pages().iter().any(|p| needs_repair(&p.frame)) {
+        return doc;
+    }
+    let info = std::mem::take(doc.info_mut());
+    let mut pages: Vec<_> = doc.pages().to_vec();
+    for page in &mut pages {
+        if needs_repair(&page.frame) {
+            repair(&mut page.frame);
+        }
+    }
+    PagedDocument::new(pages.into_iter().collect(), info)
+}
+
+/// Give each glyph the range of its cluster (from its start to the next larger start)
+/// and reverse the run into visual order (ranges decreasing).
+fn repair_text(glyphs: &mut [typst::text::Glyph], text_len: usize) {
+    let len = u16::try_from(text_len).unwrap_or(u16::MAX);
+    let mut starts: Vec<u16> = glyphs.iter().map(|g| g.range.start.min(len)).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    for g in glyphs.iter_mut() {
+        let start = g.range.start.min(len);
+        let end = starts.iter().copied().find(|&s| s > start).unwrap_or(len);
+        g.range = start..end;
+    }
+    if glyphs.windows(2).all(|w| w[0].range.start <= w[1].range.start) {
+        glyphs.reverse();
+    }
+}

@@ -103,6 +103,7 @@ pub struct Engine {
     data: FileId,
     family: String,
     fingerprint: u128,
+    warnings: Vec<String>,
 }
 
 fn file_id(path: &str) -> FileId {
@@ -119,6 +120,7 @@ impl Engine {
     pub fn new(options: &EngineOptions) -> Result<Self, EngineError> {
         let mut fonts = Vec::new();
         let mut font_sources = Vec::new();
+        let mut warnings = Vec::new();
         for data in EMBEDDED_FONTS {
             for font in Font::iter(Bytes::new(*data)) {
                 fonts.push(font);
@@ -129,16 +131,26 @@ impl Engine {
             let mut files = Vec::new();
             collect_files(path, &mut files)
                 .map_err(|e| EngineError::Fonts { path: path.clone(), reason: crate::data::io_reason(&e) })?;
+            let named = path.is_file();
             for file in files {
+                if let Some(reason) = outside(path, &file) {
+                    warnings.push(format!("phông chữ {}: {reason}", file.display()));
+                    continue;
+                }
                 let ext = file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-                if !matches!(ext.as_deref(), Some("ttf" | "otf" | "ttc" | "otc")) {
+                let font_ext = matches!(ext.as_deref(), Some("ttf" | "otf" | "ttc" | "otc"));
+                if !font_ext && !named {
                     continue;
                 }
                 let data = std::fs::read(&file)
                     .map_err(|e| EngineError::Fonts { path: file.clone(), reason: crate::data::io_reason(&e) })?;
+                let before = fonts.len();
                 for font in Font::iter(Bytes::new(data)) {
                     fonts.push(font);
                     font_sources.push(file.display().to_string());
+                }
+                if fonts.len() == before {
+                    warnings.push(format!("{}: không phải tệp phông chữ (TTF/OTF/TTC), bỏ qua", file.display()));
                 }
             }
         }
@@ -156,6 +168,9 @@ impl Engine {
             let mut files = Vec::new();
             collect_files(dir, &mut files).map_err(|e| fail(dir, &e))?;
             for file in files {
+                if let Some(reason) = outside(dir, &file) {
+                    return Err(EngineError::Templates { path: file, reason });
+                }
                 let meta = std::fs::metadata(&file).map_err(|e| fail(&file, &e))?;
                 if meta.len() > MAX_TEMPLATE_BYTES {
                     return Err(EngineError::Templates { path: file, reason: "tệp quá lớn".into() });
@@ -201,7 +216,13 @@ impl Engine {
             data: file_id("/data.json"),
             family: family.to_string(),
             fingerprint: hash.finish(),
+            warnings,
         })
+    }
+
+    /// Warnings from loading (a `--font-path` file that is not a font).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// A hash of everything the engine lays out with (fonts and templates): part of the
@@ -253,6 +274,20 @@ impl Engine {
 /// names it), else the embedded metric-compatible Liberation Serif.
 pub fn choose_family(book: &FontBook) -> &'static str {
     if book.contains_family(&PREFERRED_FAMILY.to_lowercase()) { PREFERRED_FAMILY } else { FALLBACK_FAMILY }
+}
+
+/// Why `file`, found under `root` (a folder, or a file named directly), is refused: it
+/// resolves (through a symbolic link) outside `root`. `None` when it stays inside.
+pub fn outside(root: &Path, file: &Path) -> Option<String> {
+    let base = if root.is_dir() { root } else { root.parent().unwrap_or(Path::new(".")) };
+    let base = if base.as_os_str().is_empty() { Path::new(".") } else { base };
+    match (base.canonicalize(), file.canonicalize()) {
+        (Ok(b), Ok(f)) if f.starts_with(&b) => None,
+        (Ok(_), Ok(f)) => {
+            Some(format!("trỏ ra ngoài thư mục {} (tới {}); không được dùng", base.display(), f.display()))
+        }
+        (Err(e), _) | (_, Err(e)) => Some(crate::data::io_reason(&e)),
+    }
 }
 
 /// Walk a file or directory (sorted, so that the result is reproducible).

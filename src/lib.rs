@@ -57,6 +57,49 @@ pub enum ItemError {
     /// The output could not be written.
     #[error(transparent)]
     Write(#[from] output::WriteError),
+    /// A defect in vanban or a library it uses (a panic), caught so that the other items
+    /// of the run go on.
+    #[error("lỗi nội bộ khi dàn trang ({0}), hãy gửi tệp này cho người phát triển")]
+    Internal(String),
+}
+
+/// How many items are running under [`isolate`]: while any is, a panic is reported as
+/// that item's error, not by the panic hook.
+static ISOLATED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Install the process panic hook: a panic inside an item ([`isolate`]) prints nothing
+/// (the item reports it); any other panic prints one Vietnamese line, not a backtrace.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        if ISOLATED.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+            eprintln!("lỗi nội bộ ({}), hãy báo cho người phát triển", panic_text(info.payload()));
+        }
+    }));
+}
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "không rõ nguyên nhân".into())
+}
+
+/// Run one item; a panic inside it becomes [`ItemError::Internal`] instead of ending the
+/// run. typst's memoisation cache is emptied after a caught panic, so that nothing a
+/// half-finished layout left behind is reused.
+///
+/// # Errors
+/// What `work` returns, or [`ItemError::Internal`].
+pub fn isolate<T>(work: impl FnOnce() -> Result<T, ItemError>) -> Result<T, ItemError> {
+    use std::sync::atomic::Ordering;
+    ISOLATED.fetch_add(1, Ordering::SeqCst);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    ISOLATED.fetch_sub(1, Ordering::SeqCst);
+    result.unwrap_or_else(|payload| {
+        typst::comemo::evict(0);
+        Err(ItemError::Internal(panic_text(payload.as_ref())))
+    })
 }
 
 impl From<report::ReportError> for ItemError {
@@ -131,12 +174,14 @@ impl Rendered {
 pub fn render(engine: &Engine, doc: &Document, options: RenderOptions) -> Result<Rendered, ItemError> {
     let input = layout::LayoutInput::new(doc, engine.family());
     let (layout, mut warnings) = engine.layout(&input)?;
+    let layout = export::repair_rtl_runs(layout);
     let pdf = export::pdf(&layout, input.today, options.time)?;
     let mut annex_pdfs = Vec::new();
     if options.annex_separately {
         for i in 0..doc.annexes.len() {
             let input = layout::LayoutInput::standalone_annex(doc, engine.family(), i);
             let (annex_layout, more) = engine.layout(&input)?;
+            let annex_layout = export::repair_rtl_runs(annex_layout);
             warnings.extend(more);
             let bytes = export::pdf(&annex_layout, input.today, options.time)?;
             annex_pdfs.push((annex_layout, bytes));
