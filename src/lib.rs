@@ -204,3 +204,15 @@ pub fn output_stem(input: &Path) -> String {
 pub fn pdf_path(input: &Path, out_dir: &Path) -> PathBuf {
     out_dir.join(format!("{}.pdf", output_stem(input)))
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_panic_becomes_the_items_error() {
+        let result: Result<(), super::ItemError> = super::isolate(|| panic!("begin > end"));
+        let message = result.err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(message, "lỗi nội bộ khi dàn trang (begin > end), hãy gửi tệp này cho người phát triển");
+        // The next item runs normally.
+        assert!(super::isolate(|| Ok(1)).is_ok_and(|v| v == 1));
+    }
+}

@@ -233,3 +233,26 @@ fn bench_prints_rates_ratio_and_memory() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("bench: 2 documents, the whole samples/ninh-giang-2022 plan (10 pages,"), "{text}");
 }
+
+#[test]
+fn a_panicking_item_costs_the_build_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("in")).unwrap();
+    let mut bad = minimal();
+    bad["annexes"] = serde_json::json!([{"id": "x", "title": "Phụ lục", "columns": [], "rows": [{"a": "1"}]}]);
+    std::fs::write(d.join("in/a-tot.json"), minimal().to_string()).unwrap();
+    std::fs::write(d.join("in/b-hong.json"), bad.to_string()).unwrap();
+    std::fs::write(d.join("in/c-tot.json"), minimal().to_string()).unwrap();
+    let out = vanban(&["build", "in", "-o", "out", "--summary", "json", "--jobs", "1"], d);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(files(&d.join("out")), [".vanban-build.json", "a-tot.pdf", "c-tot.pdf"]);
+    assert_eq!(json_lines(&out).len(), 3, "one JSON line per item");
+    let err = stderr(&out);
+    assert!(err.lines().last().unwrap().starts_with("2 ok, 1 failed in "), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    // The cache kept what was built: the next run rebuilds only the failed item.
+    let again = vanban(&["build", "in", "-o", "out", "--summary", "json", "--jobs", "1"], d);
+    let statuses: Vec<String> = json_lines(&again).iter().map(|i| i["status"].as_str().unwrap().to_string()).collect();
+    assert_eq!(statuses, ["unchanged", "failed", "unchanged"]);
+}

@@ -67,7 +67,7 @@ fn byte_identical_across_processes_and_dated_by_the_document() {
 fn missing_field() {
     let mut d = minimal();
     d["signer"].as_object_mut().unwrap().remove("name");
-    assert_eq!(render_err(&d), (2, "lỗi: doc.json: /signer/name: thiếu trường bắt buộc\n".into()));
+    assert_eq!(render_err(&d), (1, "lỗi: doc.json: /signer/name: thiếu trường bắt buộc\n".into()));
 }
 
 #[test]
@@ -76,13 +76,13 @@ fn wrong_type() {
     d["so"] = "18".into();
     assert_eq!(
         render_err(&d),
-        (2, "lỗi: doc.json: /so: sai kiểu dữ liệu: cần số nguyên dương, nhận được chuỗi \"18\"\n".into())
+        (1, "lỗi: doc.json: /so: sai kiểu dữ liệu: cần số nguyên dương, nhận được chuỗi \"18\"\n".into())
     );
     let mut d = minimal();
     d["noi_nhan"] = "Sở Nội vụ".into();
     assert_eq!(
         render_err(&d),
-        (2, "lỗi: doc.json: /noi_nhan: sai kiểu dữ liệu: cần danh sách (mảng JSON [...]), nhận được chuỗi \"Sở Nội vụ\"\n".into())
+        (1, "lỗi: doc.json: /noi_nhan: sai kiểu dữ liệu: cần danh sách (mảng JSON [...]), nhận được chuỗi \"Sở Nội vụ\"\n".into())
     );
 }
 
@@ -93,7 +93,7 @@ fn impossible_date() {
     assert_eq!(
         render_err(&d),
         (
-            2,
+            1,
             "lỗi: doc.json: /date: ngày không có thật: \"2022-02-30\" (cần ngày dạng YYYY-MM-DD, ví dụ \"2022-01-28\", hoặc YYYY-MM khi chưa có ngày ký)\n".into()
         )
     );
@@ -111,13 +111,13 @@ fn unknown_and_unsupported_types() {
     assert_eq!(
         render_err(&d),
         (
-            2,
+            1,
             "lỗi: doc.json: /type: loại văn bản \"ke_hoachh\" không có trong Nghị định 30 (ví dụ hợp lệ: \"ke_hoach\", \"Kế hoạch\" hoặc \"KH\"; xem `vanban types`)\n".into()
         )
     );
     d["type"] = "Công văn".into();
     let (code, err) = render_err(&d);
-    assert_eq!(code, 2);
+    assert_eq!(code, 1);
     assert!(err.starts_with("lỗi: doc.json: /type: loại \"Công văn\" chưa được hỗ trợ (hiện có: chi_thi, "), "{err}");
 }
 
@@ -128,7 +128,7 @@ fn several_problems_reported_together() {
     d["so"] = 0.into();
     d["signer"]["authority"] = "XY".into();
     let (code, err) = render_err(&d);
-    assert_eq!(code, 2);
+    assert_eq!(code, 1);
     let lines: Vec<_> = err.lines().collect();
     assert_eq!(lines.len(), 3, "{err}");
     assert!(lines[0].starts_with("lỗi: doc.json: /date: ngày không có thật: \"2022-13-01\""));
@@ -163,7 +163,7 @@ fn unknown_field_is_a_typo_not_ignored() {
     let mut d = minimal();
     d["trichyeu"] = "x".into();
     let (code, err) = render_err(&d);
-    assert_eq!(code, 2);
+    assert_eq!(code, 1);
     assert!(
         err.starts_with("lỗi: doc.json: /trichyeu: trường \"trichyeu\" không có trong định dạng (các trường hợp lệ: "),
         "{err}"
@@ -174,7 +174,8 @@ fn unknown_field_is_a_typo_not_ignored() {
 fn unreadable_and_malformed_files() {
     let dir = tempfile::tempdir().unwrap();
     let out = vanban(&["render", "khong-co.json", "-o", "out"], dir.path());
-    assert_eq!(out.status.code(), Some(2));
+    // The run started: an unusable input is a failed item (exit 1), not a bad start (2).
+    assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).starts_with("lỗi: khong-co.json: không đọc được tệp (không tìm thấy tệp)\n"),
         "{}",
@@ -183,7 +184,7 @@ fn unreadable_and_malformed_files() {
 
     std::fs::write(dir.path().join("bad.json"), "{\n  \"type\": \"ke_hoach\",\n  \"place\" \"x\"\n}").unwrap();
     let out = vanban(&["render", "bad.json", "-o", "out", "-q"], dir.path());
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert_eq!(stderr(&out), "lỗi: bad.json: JSON không hợp lệ ở dòng 3, cột 11: expected `:`\n");
 
     std::fs::write(dir.path().join("latin1.json"), b"{\"type\": \"K\xea\"}").unwrap();
@@ -204,7 +205,7 @@ fn body_file_must_stay_beside_the_json() {
     d["body_file"] = "../secret.txt".into();
     std::fs::write(dir.path().join("in/doc.json"), d.to_string()).unwrap();
     let out = vanban(&["render", "in/doc.json", "-o", "out", "-q"], dir.path());
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
         "lỗi: in/doc.json: /body_file: tệp \"../secret.txt\" nằm ngoài thư mục của tệp dữ liệu; chỉ được dùng tệp trong cùng thư mục\n"
@@ -281,4 +282,124 @@ fn fonts_and_types_listings() {
     let fonts_dir: PathBuf = root().join("fonts");
     let out = vanban(&["fonts", "--font-path", fonts_dir.to_str().unwrap()], dir.path());
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.starts_with("Liberation Serif\t")).count(), 8);
+}
+
+#[test]
+fn exit_2_only_when_nothing_could_start() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.json"), "{}").unwrap();
+    std::fs::write(dir.path().join("b.json"), "[").unwrap();
+    let out = vanban(&["render", "a.json", "b.json", "-o", "out", "-q"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "the run finished, its items failed: {}", stderr(&out));
+    let out = vanban(&["render", "a.json", "-o", "out", "--templates", "khong-co"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// The right-to-left runs of the laid-out pages: (text, glyph ranges in drawing order).
+fn rtl_runs(doc: &typst_layout::PagedDocument) -> Vec<(String, Vec<std::ops::Range<u16>>)> {
+    use typst::layout::{Frame, FrameItem};
+    fn walk(frame: &Frame, out: &mut Vec<(String, Vec<std::ops::Range<u16>>)>) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Group(g) => walk(&g.frame, out),
+                FrameItem::Text(t) if t.text.chars().any(|c| ('\u{590}'..='\u{8ff}').contains(&c)) => {
+                    out.push((t.text.to_string(), t.glyphs.iter().map(|g| g.range.clone()).collect()));
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for page in doc.pages() {
+        walk(&page.frame, &mut out);
+    }
+    out
+}
+
+#[test]
+fn hebrew_and_arabic_names_print_right_to_left() {
+    // A foreign partner's name in Hebrew letters used to panic in the PDF writer.
+    let mut d = minimal();
+    d["trich_yeu"] = "Hợp tác với \u{5d0}\u{5d1}\u{5d2}".into();
+    d["signer"]["name"] = "\u{627}\u{644}\u{648}\u{64a}\u{628}".into();
+    let doc = vanban::data::parse(std::path::Path::new("doc.json"), &d.to_string()).unwrap();
+    let rendered = vanban::render(&engine(), &doc, vanban::RenderOptions::default()).unwrap();
+    assert!(rendered.pdf.starts_with(b"%PDF-"));
+    let runs = rtl_runs(&rendered.layout);
+    let hebrew = runs.iter().find(|(t, _)| t == "\u{5d0}\u{5d1}\u{5d2}").expect("the Hebrew run");
+    // Drawn left to right: gimel, bet, alef (each glyph with its own letter's bytes).
+    assert_eq!(hebrew.1, [4..6, 2..4, 0..2]);
+    for (text, ranges) in &runs {
+        assert!(ranges.iter().all(|r| r.start < r.end && usize::from(r.end) <= text.len()), "{text}: {ranges:?}");
+    }
+    // And through the binary, beside a good document.
+    let dir = with_doc(&d);
+    std::fs::write(dir.path().join("tot.json"), minimal().to_string()).unwrap();
+    let out = vanban(&["render", "doc.json", "tot.json", "-o", "out", "-q"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(dir.path().join("out/doc.pdf").exists() && dir.path().join("out/tot.pdf").exists());
+}
+
+#[test]
+fn a_panicking_item_fails_alone_without_a_backtrace() {
+    // An annex without columns used to panic; whatever panics, only its item fails.
+    let mut bad = minimal();
+    bad["annexes"] = serde_json::json!([{"id": "x", "title": "Phụ lục", "columns": [], "rows": [{"a": "1"}]}]);
+    let dir = with_doc(&minimal());
+    std::fs::write(dir.path().join("bad.json"), bad.to_string()).unwrap();
+    let out = vanban(&["render", "bad.json", "doc.json", "-o", "out"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(dir.path().join("out/doc.pdf").exists(), "the good document is written");
+    let err = stderr(&out);
+    assert!(err.contains("1 ok, 1 failed in "), "{err}");
+    assert!(err.lines().any(|l| l.starts_with("lỗi: bad.json")), "{err}");
+    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
+}
+
+#[test]
+fn templates_and_fonts_stay_in_their_folder() {
+    let dir = with_doc(&minimal());
+    let tpl = dir.path().join("mau");
+    std::fs::create_dir(&tpl).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", tpl.join("t.j2")).unwrap();
+    let out = vanban(&["render", "doc.json", "-o", "out", "--templates", "mau"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.starts_with("lỗi: ") && err.contains("mau/t.j2") && err.contains("ngoài thư mục mau"), "{err}");
+    assert!(!dir.path().join("out/doc.pdf").exists());
+    std::fs::remove_file(tpl.join("t.j2")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", tpl.join("main.typ")).unwrap();
+    let out = vanban(&["render", "doc.json", "-o", "out", "--templates", "mau"], dir.path());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    // Content templates (report, build) are refused the same way.
+    std::fs::remove_file(tpl.join("main.typ")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", tpl.join("bao-cao.j2")).unwrap();
+    let err = vanban::content::Content::new(Some(&tpl)).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("bao-cao.j2") && err.contains("ngoài thư mục"), "{err}");
+}
+
+#[test]
+fn bad_destinations_and_options_get_clear_answers() {
+    let dir = with_doc(&minimal());
+    let d = dir.path();
+    // -o naming an existing file.
+    std::fs::write(d.join("ra.pdf"), "x").unwrap();
+    let out = vanban(&["render", "doc.json", "-o", "ra.pdf"], d);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), "lỗi: -o ra.pdf: không phải thư mục (đã có một tệp cùng tên)\n");
+    // summary writes a workbook.
+    let out = vanban(&["summary", sample("ninh-giang-2022/bao-cao/quy-1").to_str().unwrap(), "-o", "t.pdf"], d);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cần đuôi .xlsx"), "{}", stderr(&out));
+    assert!(!d.join("t.pdf").exists());
+    // A --font-path file that is not a font is named in a warning.
+    std::fs::write(d.join("phong.ttf"), "không phải phông").unwrap();
+    let out = vanban(&["render", "doc.json", "-o", "out", "-q", "--font-path", "phong.ttf"], d);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stderr(&out), "cảnh báo: phong.ttf: không phải tệp phông chữ (TTF/OTF/TTC), bỏ qua\n");
+    // render removes what a killed run left behind, as build does.
+    std::fs::write(d.join("out/.vanban-abc123.tmp"), "nửa chừng").unwrap();
+    let out = vanban(&["render", "doc.json", "-o", "out", "-q"], d);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!d.join("out/.vanban-abc123.tmp").exists());
 }
