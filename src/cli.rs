@@ -2,7 +2,8 @@
 //!
 //! Exit codes (documented in `--help`): 0 every item produced; 1 the run finished but
 //! some items failed (the others were written); 2 the run could not start (bad usage,
-//! unreadable templates or fonts, or the only input unusable).
+//! unreadable templates or fonts, an unusable output folder). Decided by [`finished`] and
+//! [`cannot_start`] only.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -16,7 +17,7 @@ use crate::{Engine, EngineOptions, ItemError, data, doctype, export, output};
 const EXIT_HELP: &str = "Mã thoát (exit codes):
   0  mọi văn bản đều được tạo
   1  có văn bản lỗi (các văn bản khác vẫn được ghi)
-  2  không chạy được (sai tham số, không đọc được mẫu/phông chữ, dữ liệu duy nhất bị lỗi)";
+  2  không chạy được (sai tham số, không đọc được mẫu/phông chữ, thư mục ghi ra không dùng được)";
 
 /// vanban: văn bản hành chính theo Nghị định 30/2020/NĐ-CP, từ dữ liệu ra PDF.
 #[derive(Debug, Parser)]
@@ -165,17 +166,17 @@ pub struct BuildArgs {
 /// `vanban bench`.
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// Số văn bản khác nhau tạo trong cùng một tiến trình.
-    #[arg(long, default_value_t = 200)]
+    /// Số văn bản khác nhau tạo trong cùng một tiến trình (ít nhất 1).
+    #[arg(long, default_value_t = 200, value_parser = at_least_one)]
     pub docs: usize,
-    /// Số văn bản tạo bằng một tiến trình `vanban render` riêng cho mỗi văn bản (so sánh).
-    #[arg(long, default_value_t = 20)]
+    /// Số văn bản tạo bằng một tiến trình `vanban render` riêng cho mỗi văn bản (so sánh; ít nhất 1).
+    #[arg(long, default_value_t = 20, value_parser = at_least_one)]
     pub process_docs: usize,
     /// Số việc chạy song song (mặc định: số nhân CPU).
     #[arg(short, long)]
     pub jobs: Option<usize>,
-    /// Văn bản đo: `7-trang` (kế hoạch 4 trang dọc + phụ lục 25 dòng 3 trang ngang, cỡ văn
-    /// bản của issue 6) hoặc `mau` (toàn bộ mẫu Ninh Giang, 10 trang).
+    /// Văn bản đo: `7-trang` (kế hoạch 4 trang dọc + phụ lục 25 dòng 3 trang ngang, cỡ thường
+    /// gặp của một kế hoạch) hoặc `mau` (toàn bộ mẫu Ninh Giang, 10 trang).
     #[arg(long, value_enum, default_value_t = crate::bench::BenchDoc::SevenPages)]
     pub doc: crate::bench::BenchDoc,
 }
@@ -210,10 +211,18 @@ fn prepare_output_dir(dir: &std::path::Path) -> Result<(), ExitCode> {
     Ok(())
 }
 
+/// A count of at least one (`bench --docs 0` would measure nothing).
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("cần một số nguyên từ 1 trở lên, nhận được \"{s}\"")),
+    }
+}
+
 /// Parse the process arguments and run.
 pub fn main() -> ExitCode {
     crate::install_panic_hook();
-    let cli = Cli::parse();
+    let cli: Cli = crate::help::parse();
     match cli.command {
         Command::Render(args) => render(&args),
         Command::Summary(args) => summary(&args),
@@ -762,5 +771,6 @@ mod tests {
     fn cli_definition_is_consistent() {
         use clap::CommandFactory;
         super::Cli::command().debug_assert();
+        crate::help::localise(super::Cli::command()).debug_assert();
     }
 }

@@ -227,6 +227,8 @@ fn bench_prints_rates_ratio_and_memory() {
     assert!(lines[1].starts_with("in one process: 4 docs in ") && lines[1].ends_with(" docs/s"), "{text}");
     assert!(lines[3].starts_with("speed-up: ") && lines[3].ends_with('×'), "{text}");
     assert!(lines[5].starts_with("peak RSS: ") && lines[5].contains(" MB after 4"), "{text}");
+    // Fewer than 100 documents: no figure "after 100".
+    assert!(!text.contains("?") && !text.contains("after 100"), "{text}");
     // The whole sample on request.
     let out = vanban(&["bench", "--docs", "2", "--process-docs", "1", "--doc", "mau"], dir.path());
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

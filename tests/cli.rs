@@ -403,3 +403,56 @@ fn bad_destinations_and_options_get_clear_answers() {
     assert_eq!(out.status.code(), Some(0));
     assert!(!d.join("out/.vanban-abc123.tmp").exists());
 }
+
+#[test]
+fn argument_errors_and_help_speak_vietnamese() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = vanban(&["render"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.starts_with("lỗi: thiếu tham số bắt buộc: --output <DIR>, <INPUT>...\n"), "{err}");
+    let out = vanban(&["rendr"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("lỗi: không có lệnh 'rendr'"), "{}", stderr(&out));
+    for args in [&["--help"][..], &["render", "--help"], &["build", "-h"], &["bench", "--help"]] {
+        let out = vanban(args, dir.path());
+        assert_eq!(out.status.code(), Some(0));
+        let help = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(help.contains("Cách dùng: vanban") && help.contains("In hướng dẫn này"), "{help}");
+        for english in ["Usage", "Print help", "Options:", "Arguments:", "Commands:", "[default:", "issue", "notes"] {
+            assert!(!help.contains(english), "{args:?}: {english} in {help}");
+        }
+    }
+    // bench measures at least one document.
+    let out = vanban(&["bench", "--docs", "0"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("lỗi: giá trị '0' không hợp lệ cho --docs"), "{}", stderr(&out));
+}
+
+#[test]
+fn every_path_the_readme_names_exists() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    const PREFIXES: [&str; 7] = ["samples/", "templates/", "schema/", "tests/", "src/", "fonts/", "scripts/"];
+    // Backticked paths, and the first word of each line of the project layout.
+    let mut named: Vec<String> = readme.split('`').skip(1).step_by(2).map(str::to_string).collect();
+    named.extend(readme.lines().filter_map(|l| l.split_whitespace().next()).map(str::to_string));
+    let mut checked = 0;
+    for text in named {
+        let path = text.split("::").next().unwrap().trim_end_matches([',', '.', ':']);
+        if !PREFIXES.iter().any(|p| path.starts_with(p)) || path.contains(['*', '<', ' ', '…']) {
+            continue;
+        }
+        assert!(root().join(path).exists(), "README names {path}, which does not exist");
+        checked += 1;
+    }
+    assert!(checked > 25, "{checked} paths checked");
+    // The project layout lists every source file.
+    for entry in std::fs::read_dir(root().join("src")).unwrap() {
+        let name = format!("src/{}", entry.unwrap().file_name().to_string_lossy());
+        assert!(readme.contains(&name), "the project layout leaves out {name}");
+    }
+    for licence in ["LICENSE-MIT", "LICENSE-APACHE"] {
+        assert!(root().join(licence).is_file(), "{licence}");
+    }
+    assert!(!readme.contains("../shared"), "no pointer outside the repository");
+}
