@@ -103,19 +103,6 @@ pub fn pdf(doc: &PagedDocument, date: DateParts, time: CreationTime) -> Result<V
         .map_err(|errors| ExportError(errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::civil_from_days;
-
-    #[test]
-    fn epoch_days() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_020), (2022, 1, 28));
-        assert_eq!(civil_from_days(-1), (1969, 12, 31));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-    }
-}
-
 /// Put right-to-left runs the shaper returned in logical order back into visual order.
 ///
 /// With the embedded fonts, a run of two or more Hebrew (or other right-to-left) letters
@@ -175,5 +162,18 @@ fn repair_text(glyphs: &mut [typst::text::Glyph], text_len: usize) {
     }
     if glyphs.windows(2).all(|w| w[0].range.start <= w[1].range.start) {
         glyphs.reverse();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::civil_from_days;
+
+    #[test]
+    fn epoch_days() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_020), (2022, 1, 28));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
     }
 }
