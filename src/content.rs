@@ -78,8 +78,13 @@ impl Content {
                 let path = entry.path();
                 if path.extension().is_some_and(|e| e == "j2") && path.is_file() {
                     let name = entry.file_name().to_string_lossy().into_owned();
-                    let text = std::fs::read_to_string(&path)
-                        .map_err(|e| ContentError(format!("không đọc được mẫu {}: {e}", path.display())))?;
+                    let text = match crate::fsio::read_text(&path) {
+                        Ok(Some(text)) => text,
+                        Ok(None) => {
+                            return Err(ContentError(format!("mẫu {}: không phải văn bản UTF-8", path.display())));
+                        }
+                        Err(e) => return Err(ContentError(format!("không đọc được mẫu {}: {e}", path.display()))),
+                    };
                     sources.insert(name, text);
                 }
             }
@@ -160,7 +165,12 @@ fn describe(e: &Error, source: Option<&str>) -> ContentError {
     let name = e.name().unwrap_or("?");
     let line = e.line().map(|l| format!(", dòng {l}")).unwrap_or_default();
     let expr = match (e.template_source().or(source), e.range()) {
-        (Some(src), Some(r)) if r.end <= src.len() => format!(" (biểu thức: `{}`)", &src[r]),
+        (Some(src), Some(r)) if r.end <= src.len() && src.is_char_boundary(r.start) && src.is_char_boundary(r.end) => {
+            // An undefined name given to a filter (`{{ tong.x | so }}`) is reported at the
+            // filter: show the whole tag, which names the variable.
+            let shown = if e.kind() == ErrorKind::UndefinedError { enclosing_tag(src, r.clone()) } else { None };
+            format!(" (biểu thức: `{}`)", shown.unwrap_or(&src[r]))
+        }
         _ => String::new(),
     };
     let what = match e.kind() {
@@ -176,6 +186,16 @@ fn describe(e: &Error, source: Option<&str>) -> ContentError {
         }
     };
     ContentError(format!("mẫu {name}{line}: {what}{expr}"))
+}
+
+/// The inside of the `{{ … }}` or `{% … %}` tag around `range`, if it is on one line.
+fn enclosing_tag(src: &str, range: std::ops::Range<usize>) -> Option<&str> {
+    let before = &src[..range.start];
+    let open = before.rfind("{{").into_iter().chain(before.rfind("{%")).max()? + 2;
+    let after = &src[range.end..];
+    let close = range.end + after.find("}}").into_iter().chain(after.find("%}")).min()?;
+    let inner = src[open..close].trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace());
+    (!inner.contains('\n') && !inner.contains("}}") && !inner.contains("{{")).then_some(inner)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -220,6 +240,9 @@ pub fn capitalise_first(s: &str) -> String {
 }
 
 fn as_f64(v: &Value) -> Result<f64, Error> {
+    if v.is_undefined() {
+        return Err(Error::new(ErrorKind::UndefinedError, "biến không có trong dữ liệu"));
+    }
     f64::try_from(v.clone()).map_err(|_| Error::new(ErrorKind::InvalidOperation, format!("cần một số, nhận được {v}")))
 }
 
@@ -323,6 +346,10 @@ mod tests {
 
     #[test]
     fn undefined_names_template_line_and_expression() {
+        for src in ["{{ tong.hoi_nghii | so }}", "{{ tong.hoi_nghii }}", "{{ ty_le(tong.hoi_nghii, 2) }}"] {
+            let e = render(src, serde_json::json!({"tong": {"hoi_nghi": 3}})).unwrap_err().0;
+            assert!(e.contains("biến không có trong dữ liệu") && e.contains("tong.hoi_nghii"), "{src}: {e}");
+        }
         let err = render("Dòng một\nTổng: {{ tong.hoi_nghii }} cuộc", serde_json::json!({"tong": {"hoi_nghi": 1}}))
             .unwrap_err();
         assert_eq!(err.0, "mẫu thu.j2, dòng 2: biến không có trong dữ liệu (biểu thức: `tong.hoi_nghii`)");
