@@ -177,13 +177,17 @@ fn describe(e: &Error, source: Option<&str>) -> ContentError {
         ErrorKind::UndefinedError => "biến không có trong dữ liệu".to_string(),
         ErrorKind::OutOfFuel => "mẫu chạy quá lâu (vòng lặp quá lớn hoặc vô tận) và đã bị dừng".to_string(),
         ErrorKind::SyntaxError => format!("sai cú pháp: {}", e.detail().unwrap_or("")),
-        _ => {
-            let mut s = e.kind().to_string();
-            if let Some(d) = e.detail() {
-                s.push_str(&format!(": {d}"));
-            }
-            s
+        ErrorKind::TemplateNotFound => {
+            format!("không có mẫu {} (chỉ dùng được các mẫu .j2 trong thư mục mẫu)", e.detail().unwrap_or(""))
         }
+        ErrorKind::InvalidOperation => format!("phép tính không hợp lệ: {}", e.detail().unwrap_or("")),
+        ErrorKind::MissingArgument | ErrorKind::TooManyArguments => {
+            format!("sai số tham số: {}", e.detail().unwrap_or(""))
+        }
+        ErrorKind::UnknownFilter | ErrorKind::UnknownFunction | ErrorKind::UnknownTest | ErrorKind::UnknownMethod => {
+            format!("không có bộ lọc, hàm hay phép thử này: {}", e.detail().unwrap_or(""))
+        }
+        _ => format!("lỗi khi chạy mẫu: {}", e.detail().unwrap_or("")),
     };
     ContentError(format!("mẫu {name}{line}: {what}{expr}"))
 }
