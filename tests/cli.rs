@@ -418,7 +418,7 @@ fn every_problem_of_a_file_at_once() {
     d["so"] = "5".into();
     d["noi_nhan"] = json!([1]);
     let (code, err) = render_err(&d);
-    assert_eq!(code, 2);
+    assert_eq!(code, 1);
     let lines: Vec<&str> = err.lines().collect();
     for want in [
         "lỗi: doc.json: /date: ngày không có thật: \"2022-02-30\"",
@@ -440,7 +440,7 @@ fn duplicate_keys_are_located_errors() {
     let text = text.replacen("\"title\":", "\"title\":\"A\",\"title\":", 1);
     std::fs::write(dir.path().join("doc.json"), text).unwrap();
     let out = vanban(&["render", "doc.json", "-o", "out", "-q"], dir.path());
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
         "lỗi: doc.json: /so: trường \"so\" được ghi hai lần trong cùng một đối tượng; chỉ ghi một lần\n\
@@ -469,7 +469,7 @@ fn messages_are_vietnamese_for_any_shape() {
         std::fs::write(dir.path().join("x.json"), &text).unwrap();
         let out = vanban(&["render", "x.json", "-o", "out", "-q"], dir.path());
         let err = stderr(&out);
-        assert_eq!(out.status.code(), Some(2), "{text}: {err}");
+        assert_eq!(out.status.code(), Some(1), "{text}: {err}");
         assert!(err.starts_with(want), "{text}:\n{err}\nwanted\n{want}");
         for word in ENGLISH {
             assert!(!err.contains(word), "{text}: English \"{word}\" in\n{err}");
@@ -483,7 +483,7 @@ fn annex_without_columns_is_a_located_error_not_a_panic() {
     d["issuer"]["full_name"] = "Ủy ban nhân dân xã Kim Liên".into();
     d["annexes"] = json!([{"id": "a", "title": "T", "columns": [], "rows": [{"x": "1"}, {"items": [{"y": 2}]}]}]);
     let (code, err) = render_err(&d);
-    assert_eq!(code, 2, "{err}");
+    assert_eq!(code, 1, "{err}");
     assert!(err.contains("lỗi: doc.json: /annexes/0/columns: cần ít nhất hai cột"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
@@ -526,7 +526,7 @@ fn fifos_and_devices_are_refused_without_blocking() {
     std::fs::write(d.join("than-tu-tep.json"), doc.to_string()).unwrap();
     const NOT_REGULAR: &str = "không phải tệp thông thường (đường ống, thiết bị …); chỉ đọc tệp thông thường";
     let out = vanban_within(&["render", "ong.json", "-o", "out", "-q"], d);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert_eq!(stderr(&out), format!("lỗi: ong.json: {NOT_REGULAR}\n"));
     let out = vanban_within(&["render", "than-tu-tep.json", "-o", "out", "-q"], d);
     assert_eq!(stderr(&out), format!("lỗi: than-tu-tep.json: /body_file: \"noi-dung.txt\": {NOT_REGULAR}\n"));
