@@ -158,7 +158,7 @@ impl Annex {
 }
 
 /// Number raw rows: STT values per the annex's numbering. `stt_col` is the index of the
-/// STT column in each cell vector.
+/// STT column in each cell vector (a row without that cell keeps its cells as they are).
 pub fn number(rows: Vec<RawRow>, numbering: Numbering, stt_col: usize) -> Vec<Row> {
     let mut out = Vec::with_capacity(rows.len());
     let (mut group, mut task) = (0u32, 0u32);
@@ -184,11 +184,15 @@ pub fn number(rows: Vec<RawRow>, numbering: Numbering, stt_col: usize) -> Vec<Ro
                         }
                     }
                 };
-                cells[stt_col] = stt.clone();
+                if let Some(cell) = cells.get_mut(stt_col) {
+                    cell.clone_from(&stt);
+                }
                 out.push(Row::Item { stt: stt.clone(), level: 0, bold, cells });
                 for (k, mut sub) in items.into_iter().enumerate() {
                     let sub_stt = format!("{stt}.{}", k + 1);
-                    sub[stt_col] = sub_stt.clone();
+                    if let Some(cell) = sub.get_mut(stt_col) {
+                        cell.clone_from(&sub_stt);
+                    }
                     out.push(Row::Item { stt: sub_stt, level: 1, bold, cells: sub });
                 }
             }

@@ -165,7 +165,10 @@ pub const CACHE_NAME: &str = ".vanban-build.json";
 impl BuildCache {
     /// Read the cache of an output folder (empty when absent or unreadable).
     pub fn load(out: &Path) -> Self {
-        std::fs::read(out.join(CACHE_NAME)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+        crate::fsio::read_limited(&out.join(CACHE_NAME), 64 * crate::fsio::MAX_INPUT_BYTES)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
     }
 
     /// Write it atomically.
@@ -190,9 +193,10 @@ impl ContentHash {
         self.0.write(bytes);
     }
 
-    /// Add a file's bytes (a missing file hashes as such).
+    /// Add a file's bytes (a missing or unreadable file hashes as such; a FIFO or a
+    /// device is never opened).
     pub fn add_file(&mut self, path: &Path) {
-        match std::fs::read(path) {
+        match crate::fsio::read_limited(path, crate::fsio::MAX_INPUT_BYTES) {
             Ok(b) => self.add(&path.to_string_lossy(), &b),
             Err(_) => self.add(&path.to_string_lossy(), b"<missing>"),
         }
@@ -361,16 +365,22 @@ impl Builder<'_> {
 /// Files a document or configuration names (`body_file`, `plan` and the plan's own body),
 /// so that a change there rebuilds the job.
 fn referenced_files(json_path: &Path) -> Vec<PathBuf> {
+    referenced_files_at(json_path, true)
+}
+
+/// `follow_plan`: only a configuration's `plan` is followed, once (a file naming itself
+/// as its plan must not recurse).
+fn referenced_files_at(json_path: &Path, follow_plan: bool) -> Vec<PathBuf> {
     let dir = json_path.parent().unwrap_or(Path::new("."));
-    let Ok(text) = std::fs::read_to_string(json_path) else { return Vec::new() };
+    let Ok(Some(text)) = crate::fsio::read_text(json_path) else { return Vec::new() };
     let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else { return Vec::new() };
     let mut out = Vec::new();
     if let Some(b) = value.get("body_file").and_then(|v| v.as_str()) {
         out.push(dir.join(b));
     }
-    if let Some(p) = value.get("plan").and_then(|v| v.as_str()) {
+    if follow_plan && let Some(p) = value.get("plan").and_then(|v| v.as_str()) {
         let plan = dir.join(p);
-        out.extend(referenced_files(&plan));
+        out.extend(referenced_files_at(&plan, false));
         out.push(plan);
     }
     out

@@ -369,6 +369,11 @@ fn gather(
             return Err(cannot_start());
         }
     };
+    if !dir.is_dir() {
+        let why = if dir.exists() { "không phải thư mục" } else { "thư mục không tồn tại" };
+        error(format!("{}: {why}", dir.display()));
+        return Err(ExitCode::from(2));
+    }
     let Some(config_path) = config.cloned().or_else(|| summary::find_config(dir)) else {
         error(format!(
             "không tìm thấy {} trong {} hoặc thư mục cha; chỉ rõ bằng --config",

@@ -81,8 +81,13 @@ impl Content {
                         return Err(ContentError(format!("mẫu {}: {reason}", path.display())));
                     }
                     let name = entry.file_name().to_string_lossy().into_owned();
-                    let text = std::fs::read_to_string(&path)
-                        .map_err(|e| ContentError(format!("không đọc được mẫu {}: {e}", path.display())))?;
+                    let text = match crate::fsio::read_text(&path) {
+                        Ok(Some(text)) => text,
+                        Ok(None) => {
+                            return Err(ContentError(format!("mẫu {}: không phải văn bản UTF-8", path.display())));
+                        }
+                        Err(e) => return Err(ContentError(format!("không đọc được mẫu {}: {e}", path.display()))),
+                    };
                     sources.insert(name, text);
                 }
             }
@@ -163,22 +168,41 @@ fn describe(e: &Error, source: Option<&str>) -> ContentError {
     let name = e.name().unwrap_or("?");
     let line = e.line().map(|l| format!(", dòng {l}")).unwrap_or_default();
     let expr = match (e.template_source().or(source), e.range()) {
-        (Some(src), Some(r)) if r.end <= src.len() => format!(" (biểu thức: `{}`)", &src[r]),
+        (Some(src), Some(r)) if r.end <= src.len() && src.is_char_boundary(r.start) && src.is_char_boundary(r.end) => {
+            // An undefined name given to a filter (`{{ tong.x | so }}`) is reported at the
+            // filter: show the whole tag, which names the variable.
+            let shown = if e.kind() == ErrorKind::UndefinedError { enclosing_tag(src, r.clone()) } else { None };
+            format!(" (biểu thức: `{}`)", shown.unwrap_or(&src[r]))
+        }
         _ => String::new(),
     };
     let what = match e.kind() {
         ErrorKind::UndefinedError => "biến không có trong dữ liệu".to_string(),
         ErrorKind::OutOfFuel => "mẫu chạy quá lâu (vòng lặp quá lớn hoặc vô tận) và đã bị dừng".to_string(),
         ErrorKind::SyntaxError => format!("sai cú pháp: {}", e.detail().unwrap_or("")),
-        _ => {
-            let mut s = e.kind().to_string();
-            if let Some(d) = e.detail() {
-                s.push_str(&format!(": {d}"));
-            }
-            s
+        ErrorKind::TemplateNotFound => {
+            format!("không có mẫu {} (chỉ dùng được các mẫu .j2 trong thư mục mẫu)", e.detail().unwrap_or(""))
         }
+        ErrorKind::InvalidOperation => format!("phép tính không hợp lệ: {}", e.detail().unwrap_or("")),
+        ErrorKind::MissingArgument | ErrorKind::TooManyArguments => {
+            format!("sai số tham số: {}", e.detail().unwrap_or(""))
+        }
+        ErrorKind::UnknownFilter | ErrorKind::UnknownFunction | ErrorKind::UnknownTest | ErrorKind::UnknownMethod => {
+            format!("không có bộ lọc, hàm hay phép thử này: {}", e.detail().unwrap_or(""))
+        }
+        _ => format!("lỗi khi chạy mẫu: {}", e.detail().unwrap_or("")),
     };
     ContentError(format!("mẫu {name}{line}: {what}{expr}"))
+}
+
+/// The inside of the `{{ … }}` or `{% … %}` tag around `range`, if it is on one line.
+fn enclosing_tag(src: &str, range: std::ops::Range<usize>) -> Option<&str> {
+    let before = &src[..range.start];
+    let open = before.rfind("{{").into_iter().chain(before.rfind("{%")).max()? + 2;
+    let after = &src[range.end..];
+    let close = range.end + after.find("}}").into_iter().chain(after.find("%}")).min()?;
+    let inner = src[open..close].trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace());
+    (!inner.contains('\n') && !inner.contains("}}") && !inner.contains("{{")).then_some(inner)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -223,6 +247,9 @@ pub fn capitalise_first(s: &str) -> String {
 }
 
 fn as_f64(v: &Value) -> Result<f64, Error> {
+    if v.is_undefined() {
+        return Err(Error::new(ErrorKind::UndefinedError, "biến không có trong dữ liệu"));
+    }
     f64::try_from(v.clone()).map_err(|_| Error::new(ErrorKind::InvalidOperation, format!("cần một số, nhận được {v}")))
 }
 
@@ -326,6 +353,10 @@ mod tests {
 
     #[test]
     fn undefined_names_template_line_and_expression() {
+        for src in ["{{ tong.hoi_nghii | so }}", "{{ tong.hoi_nghii }}", "{{ ty_le(tong.hoi_nghii, 2) }}"] {
+            let e = render(src, serde_json::json!({"tong": {"hoi_nghi": 3}})).unwrap_err().0;
+            assert!(e.contains("biến không có trong dữ liệu") && e.contains("tong.hoi_nghii"), "{src}: {e}");
+        }
         let err = render("Dòng một\nTổng: {{ tong.hoi_nghii }} cuộc", serde_json::json!({"tong": {"hoi_nghi": 1}}))
             .unwrap_err();
         assert_eq!(err.0, "mẫu thu.j2, dòng 2: biến không có trong dữ liệu (biểu thức: `tong.hoi_nghii`)");

@@ -15,11 +15,11 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization};
 use crate::annex::{self, Annex, Column, Numbering, RawRow};
 use crate::body;
 use crate::doctype::{self, DocType};
+use crate::fsio;
 use crate::model::{Authority, Document, IssueDate, Issuer, Signer};
 use crate::vn;
 
-/// Largest input file read (JSON or body text): far above any real document.
-pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+pub use crate::fsio::{MAX_INPUT_BYTES, io_reason};
 
 /// One thing wrong with an input, located by a JSON pointer (RFC 6901, `""` = whole file).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,7 +148,8 @@ struct RawSigner {
 ///
 /// # Errors
 /// [`InputError`] when the file cannot be read, is not JSON, does not have the expected
-/// shape, or has values ND30 does not allow (an impossible date, an unknown type …).
+/// shape, or has values ND30 does not allow (an impossible date, an unknown type …), with
+/// every problem found.
 pub fn load(path: &Path) -> Result<Document, InputError> {
     let text = read_text(path, path, "")?;
     parse(path, &text)
@@ -160,38 +161,59 @@ pub fn load(path: &Path) -> Result<Document, InputError> {
 /// # Errors
 /// As [`load`].
 pub fn parse(path: &Path, json: &str) -> Result<Document, InputError> {
-    let de = &mut serde_json::Deserializer::from_str(json);
-    let raw: RawDocument = serde_path_to_error::deserialize(de).map_err(|e| serde_problem(path, e))?;
+    let Checked { value: raw, mut problems } = check_text::<RawDocument>(path, json)?;
+    let Some(raw) = raw else {
+        return Err(InputError { file: path.to_path_buf(), problems });
+    };
     if raw.body.as_ref().is_some_and(|b| b.len() as u64 > MAX_INPUT_BYTES) {
-        return Err(InputError::one(path, "/body", "nội dung quá dài"));
+        problems.push(Problem { pointer: "/body".into(), message: "nội dung quá dài".into() });
     }
-    Validator { file: path, problems: Vec::new() }.document(raw)
+    let shape = problems.clone();
+    let result = Validator { file: path, problems }.document(raw);
+    match result {
+        Ok(doc) if shape.is_empty() => Ok(doc),
+        Ok(_) => Err(InputError { file: path.to_path_buf(), problems: shape }),
+        Err(mut e) => {
+            let later = e.problems.split_off(shape.len());
+            e.problems.extend(later.into_iter().filter(|p| !covered(&shape, &p.pointer)));
+            Err(e)
+        }
+    }
 }
 
-/// Read and deserialize a JSON file, with located, Vietnamese errors.
+/// Read and deserialize a JSON file, with located, Vietnamese errors: every problem of
+/// shape at once, duplicate keys refused.
 ///
 /// # Errors
 /// [`InputError`] for unreadable files, bad JSON or a wrong shape.
 pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, InputError> {
+    let checked = read_checked(path)?;
+    match checked.value {
+        Some(v) if checked.problems.is_empty() => Ok(v),
+        _ => Err(InputError { file: path.to_path_buf(), problems: checked.problems }),
+    }
+}
+
+/// Read a JSON file and deserialize it as far as possible: the value (with every faulty
+/// part replaced by a neutral one) and the problems of shape, so that a loader can add
+/// the problems of content and report them all together. `problems` empty = exact.
+///
+/// # Errors
+/// [`InputError`] when the file cannot be read or is not JSON.
+pub fn read_checked<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Checked<T>, InputError> {
     let text = read_text(path, path, "")?;
-    let de = &mut serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize(de).map_err(|e| serde_problem(path, e))
+    check_text(path, &text)
 }
 
 /// Read a UTF-8 text file of bounded size. `shown` is the name used in messages.
 fn read_text(path: &Path, shown: &Path, pointer: &str) -> Result<String, InputError> {
     let fail = |msg: String| InputError::one(shown, pointer, msg);
-    let meta = std::fs::metadata(path).map_err(|e| fail(format!("không đọc được tệp ({})", io_reason(&e))))?;
-    if meta.is_dir() {
-        return Err(fail("là thư mục, cần một tệp".into()));
+    match fsio::read_text(path) {
+        Ok(Some(text)) => Ok(text),
+        Ok(None) => Err(fail("tệp không phải văn bản UTF-8 (Unicode); hãy lưu lại với bảng mã UTF-8".into())),
+        Err(fsio::ReadError::Io(e)) => Err(fail(format!("không đọc được tệp ({})", io_reason(&e)))),
+        Err(e) => Err(fail(e.to_string())),
     }
-    if meta.len() > MAX_INPUT_BYTES {
-        return Err(fail(format!("tệp quá lớn ({} byte; tối đa {MAX_INPUT_BYTES})", meta.len())));
-    }
-    let bytes = std::fs::read(path).map_err(|e| fail(format!("không đọc được tệp ({})", io_reason(&e))))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| fail("tệp không phải văn bản UTF-8 (Unicode); hãy lưu lại với bảng mã UTF-8".into()))?;
-    Ok(text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text))
 }
 
 /// Parse `YYYY-MM-DD` (or `YYYY-MM`, a draft without a day) into a real calendar date.
@@ -218,57 +240,244 @@ fn date_shape(s: &str) -> Option<(u32, u32, Option<u32>)> {
     }
 }
 
-/// A short Vietnamese reason for an I/O error.
-pub fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind::*;
-    match e.kind() {
-        NotFound => "không tìm thấy tệp".into(),
-        PermissionDenied => "không có quyền đọc".into(),
-        _ => e.to_string(),
-    }
-}
-
-/// Turn a serde error into a located problem with a Vietnamese message.
-fn serde_problem(file: &Path, e: serde_path_to_error::Error<serde_json::Error>) -> InputError {
-    let inner = e.inner();
-    let mut pointer = pointer_of(e.path());
-    let msg = inner.to_string();
-    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-    let message = match inner.classify() {
-        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-            pointer.clear();
-            format!("JSON không hợp lệ ở dòng {}, cột {}: {}", inner.line(), inner.column(), translate_syntax(&msg))
-        }
-        serde_json::error::Category::Io => format!("không đọc được ({msg})"),
-        serde_json::error::Category::Data => {
-            if let Some(field) = between(&msg, "missing field `", "`") {
-                pointer = format!("{}/{field}", pointer.trim_end_matches('/'));
-                "thiếu trường bắt buộc".to_string()
-            } else if let Some(field) = between(&msg, "unknown field `", "`") {
-                let expected = msg.split("expected ").nth(1).unwrap_or("").replace('`', "\"");
-                format!("trường \"{field}\" không có trong định dạng (các trường hợp lệ: {expected})")
-            } else if let Some(rest) =
-                msg.strip_prefix("invalid type: ").or_else(|| msg.strip_prefix("invalid value: "))
-            {
-                let (got, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
-                format!("sai kiểu dữ liệu: cần {}, nhận được {}", translate_expected(expected), translate_got(got))
-            } else {
-                msg
-            }
-        }
-    };
-    InputError::one(file, &pointer, message)
-}
-
 /// `Lưu: VT` → `VT` (any case, optional space before the colon).
 fn strip_luu(s: &str) -> Option<&str> {
     let lower = s.to_lowercase();
     ["lưu:", "lưu :"].iter().find(|p| lower.starts_with(*p)).map(|p| s[p.len()..].trim())
 }
 
-fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let rest = &s[s.find(start)? + start.len()..];
-    Some(&rest[..rest.find(end)?])
+// ---------------------------------------------------------------------------------------
+// JSON reading shared by every input: documents, configurations, unit reports, frames.
+//
+// Two passes. The text becomes a `serde_json::Value`, each duplicate key a located problem
+// (serde_json keeps the last silently). Then the value is deserialized into the input's
+// `Raw…` type; at each failure the problem is recorded and the faulty part replaced by a
+// neutral value (unknown key removed, wrong type or missing field filled with an empty
+// value of the expected type), and deserialization starts again, so that every problem
+// of the file is found in one run. The `Raw…` types stay the one description of each
+// format; a field added there is checked the same way with no change here.
+
+/// A value deserialized as far as possible, and the problems met on the way.
+#[derive(Debug)]
+pub struct Checked<T> {
+    /// The value, with faulty parts neutralised; `None` if it could not be built at all.
+    pub value: Option<T>,
+    /// Problems of syntax and shape, located.
+    pub problems: Vec<Problem>,
+}
+
+/// Is `pointer` at or under one of the problems' pointers (already explained)?
+fn covered(problems: &[Problem], pointer: &str) -> bool {
+    problems.iter().any(|p| under(pointer, &p.pointer))
+}
+
+fn under(pointer: &str, parent: &str) -> bool {
+    pointer == parent || (pointer.starts_with(parent) && pointer[parent.len()..].starts_with('/'))
+}
+
+fn escape_key(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Parse JSON text and deserialize it as far as possible (see [`check_value`]); duplicate
+/// keys come first among the problems.
+///
+/// # Errors
+/// [`InputError`] when the text is not JSON.
+fn check_text<T: serde::de::DeserializeOwned>(file: &Path, text: &str) -> Result<Checked<T>, InputError> {
+    let (value, mut problems) = parse_value(file, text)?;
+    let checked = check_value::<T>(value);
+    problems.extend(checked.problems);
+    Ok(Checked { value: checked.value, problems })
+}
+
+/// Parse JSON text into a value; a syntax error is the error, duplicate keys are problems.
+fn parse_value(file: &Path, text: &str) -> Result<(serde_json::Value, Vec<Problem>), InputError> {
+    use serde::de::DeserializeSeed;
+    let duplicates = std::cell::RefCell::new(Vec::new());
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed = ValueSeed { pointer: String::new(), duplicates: &duplicates }
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v));
+    match parsed {
+        Err(e) => Err(InputError::one(file, "", syntax_message(&e))),
+        Ok(v) => Ok((v, duplicates.into_inner())),
+    }
+}
+
+fn syntax_message(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg);
+    let what = match msg {
+        m if m.starts_with("EOF while parsing") => "tệp kết thúc giữa chừng (thiếu dấu đóng } ] hoặc \")",
+        "trailing comma" => "thừa dấu phẩy trước dấu đóng",
+        "key must be a string" => "tên trường phải nằm trong dấu \"",
+        m if m.starts_with("expected `,` or `}`") => "thiếu dấu phẩy hoặc dấu }",
+        m if m.starts_with("expected `,` or `]`") => "thiếu dấu phẩy hoặc dấu ]",
+        m if m.starts_with("expected `:`") => "thiếu dấu : sau tên trường",
+        m if m.starts_with("expected value") || m.starts_with("expected ident") => {
+            "cần một giá trị JSON (chuỗi trong dấu \", số, true, false, null, [...] hoặc {...})"
+        }
+        m if m.starts_with("control character") => "có ký tự điều khiển trong chuỗi (xuống dòng phải viết \\n)",
+        m if m.starts_with("invalid escape") => "chuỗi có dấu \\ không hợp lệ (viết \\\\ cho một dấu \\)",
+        m if m.starts_with("invalid unicode") || m.contains("surrogate") || m.contains("hex escape") => {
+            "mã \\u trong chuỗi không hợp lệ"
+        }
+        m if m.starts_with("invalid number") => "số viết sai",
+        m if m.starts_with("number out of range") => "số quá lớn",
+        m if m.starts_with("trailing characters") => "còn nội dung sau khi đối tượng JSON đã đóng",
+        m if m.starts_with("recursion limit") => "lồng nhau quá sâu",
+        _ => "cú pháp JSON không hợp lệ",
+    };
+    if e.classify() == serde_json::error::Category::Io {
+        return format!("không đọc được ({what})");
+    }
+    format!("JSON không hợp lệ ở dòng {}, cột {}: {what}", e.line(), e.column())
+}
+
+/// Builds a `Value`, recording each key met twice in the same object.
+struct ValueSeed<'a> {
+    pointer: String,
+    duplicates: &'a std::cell::RefCell<Vec<Problem>>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for ValueSeed<'_> {
+    type Value = serde_json::Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for ValueSeed<'_> {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("giá trị JSON")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, serde_json::Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        serde::de::DeserializeSeed::deserialize(self, d)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        loop {
+            let seed = ValueSeed { pointer: format!("{}/{}", self.pointer, out.len()), duplicates: self.duplicates };
+            match seq.next_element_seed(seed)? {
+                Some(v) => out.push(v),
+                None => return Ok(serde_json::Value::Array(out)),
+            }
+        }
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let pointer = format!("{}/{}", self.pointer, escape_key(&key));
+            let value = map.next_value_seed(ValueSeed { pointer: pointer.clone(), duplicates: self.duplicates })?;
+            if out.contains_key(&key) {
+                self.duplicates.borrow_mut().push(Problem {
+                    pointer,
+                    message: format!("trường \"{key}\" được ghi hai lần trong cùng một đối tượng; chỉ ghi một lần"),
+                });
+            }
+            out.insert(key, value);
+        }
+        Ok(serde_json::Value::Object(out))
+    }
+}
+
+/// How to repair the value after a deserialization error, to look for the next one.
+enum Repair {
+    /// Remove key `1` from the object at `0`.
+    Remove(String, String),
+    /// Put a value at this pointer (in an object: insert or replace; in an array: replace).
+    Set(String, serde_json::Value),
+}
+
+/// Deserialize `value` as `T`, collecting every problem of shape (see the section comment).
+fn check_value<T: serde::de::DeserializeOwned>(mut value: serde_json::Value) -> Checked<T> {
+    let mut problems: Vec<Problem> = Vec::new();
+    // Pointers filled in by a repair: errors there or below are consequences, not news.
+    let mut repaired: Vec<Problem> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..512 {
+        let e = match serde_path_to_error::deserialize::<_, T>(&value) {
+            Ok(v) => return Checked { value: Some(v), problems },
+            Err(e) => e,
+        };
+        let (problem, repair) = shape_problem(&e, &value);
+        let silent = covered(&repaired, &problem.pointer) || covered(&problems, &problem.pointer);
+        let at = match &repair {
+            Repair::Remove(p, k) => format!("{p}/{}", escape_key(k)),
+            Repair::Set(p, _) => p.clone(),
+        };
+        if !seen.insert((at.clone(), problem.message.clone())) || !apply(&mut value, repair) {
+            if !silent {
+                problems.push(problem);
+            }
+            return Checked { value: None, problems };
+        }
+        if silent {
+            repaired.push(Problem { pointer: at, message: String::new() });
+        } else {
+            problems.push(problem);
+        }
+    }
+    Checked { value: None, problems }
+}
+
+fn apply(root: &mut serde_json::Value, repair: Repair) -> bool {
+    use serde_json::Value;
+    match repair {
+        Repair::Remove(parent, key) => match root.pointer_mut(&parent) {
+            Some(Value::Object(m)) => m.shift_remove(&key).is_some(),
+            _ => false,
+        },
+        Repair::Set(pointer, v) => {
+            if pointer.is_empty() {
+                *root = v;
+                return true;
+            }
+            let (parent, last) = pointer.rsplit_once('/').unwrap_or(("", &pointer));
+            let key = last.replace("~1", "/").replace("~0", "~");
+            match root.pointer_mut(parent) {
+                Some(Value::Object(m)) => {
+                    m.insert(key, v);
+                    true
+                }
+                Some(Value::Array(a)) => match key.parse::<usize>().ok().and_then(|i| a.get_mut(i)) {
+                    Some(slot) => {
+                        *slot = v;
+                        true
+                    }
+                    None => false,
+                },
+                _ => false,
+            }
+        }
+    }
 }
 
 fn pointer_of(path: &serde_path_to_error::Path) -> String {
@@ -277,7 +486,7 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
     for seg in path.iter() {
         match seg {
             Segment::Seq { index } => out.push_str(&format!("/{index}")),
-            Segment::Map { key } => out.push_str(&format!("/{}", key.replace('~', "~0").replace('/', "~1"))),
+            Segment::Map { key } => out.push_str(&format!("/{}", escape_key(key))),
             Segment::Enum { variant } => out.push_str(&format!("/{variant}")),
             Segment::Unknown => out.push_str("/?"),
         }
@@ -285,57 +494,126 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-fn translate_expected(expected: &str) -> String {
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let rest = &s[s.find(start)? + start.len()..];
+    Some(&rest[..rest.find(end)?])
+}
+
+/// The names in serde's `expected one of `a`, `b``, `expected `a` or `b``, `expected `a``.
+fn expected_names(expected: &str) -> Vec<String> {
+    expected.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+}
+
+/// A located Vietnamese problem for a deserialization error, and the repair to go on.
+fn shape_problem(e: &serde_path_to_error::Error<serde_json::Error>, value: &serde_json::Value) -> (Problem, Repair) {
+    use serde_json::Value;
+    let pointer = pointer_of(e.path());
+    let msg = e.inner().to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    if let Some(field) = between(&msg, "missing field `", "`") {
+        let at = format!("{pointer}/{}", escape_key(field));
+        return (
+            Problem { pointer: at.clone(), message: "thiếu trường bắt buộc".into() },
+            Repair::Set(at, Value::Null),
+        );
+    }
+    if let Some(field) = between(&msg, "unknown field `", "`") {
+        let valid = expected_names(msg.split("expected").nth(1).unwrap_or(""));
+        let valid = if valid.is_empty() { "không có".to_string() } else { valid.join(", ") };
+        // The path may or may not end with the unknown key itself.
+        let suffix = format!("/{}", escape_key(field));
+        let parent = pointer.strip_suffix(&suffix).filter(|p| value.pointer(p).is_some_and(Value::is_object));
+        let parent = parent.map_or(pointer.clone(), str::to_owned);
+        return (
+            Problem {
+                pointer: format!("{parent}{suffix}"),
+                message: format!("trường \"{field}\" không có trong định dạng (các trường hợp lệ: {valid})"),
+            },
+            Repair::Remove(parent, field.to_string()),
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("unknown variant `") {
+        let (got, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let names = expected_names(expected);
+        let fix = names.first().map_or(Value::Null, |n| Value::String(n.clone()));
+        return (
+            Problem {
+                pointer: pointer.clone(),
+                message: format!("giá trị \"{got}\" không hợp lệ (cần một trong: {})", names.join(", ")),
+            },
+            Repair::Set(pointer, fix),
+        );
+    }
+    let found = value.pointer(&pointer);
+    let (got, expected) =
+        if let Some(rest) = msg.strip_prefix("invalid type: ").or_else(|| msg.strip_prefix("invalid value: ")) {
+            let (got, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+            (describe_got(got, found), expected.to_string())
+        } else if let Some(rest) = msg.strip_prefix("invalid length ") {
+            let (_, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+            (describe_got("", found), expected.to_string())
+        } else {
+            (describe_got("", found), String::new())
+        };
+    let (wanted, fix) = expected_shape(&expected);
+    let message = match &wanted {
+        Some(w) => format!("sai kiểu dữ liệu: cần {w}, nhận được {got}"),
+        None => format!("giá trị không hợp lệ: {got}"),
+    };
+    (Problem { pointer: pointer.clone(), message }, Repair::Set(pointer, fix))
+}
+
+/// What serde expected, in Vietnamese, and a neutral value of that kind.
+fn expected_shape(expected: &str) -> (Option<String>, serde_json::Value) {
+    use serde_json::{Value, json};
     let e = expected.trim();
-    if e.starts_with("u64") {
-        "số nguyên không âm (0, 1, 2 …)".into()
-    } else if e.starts_with("u32") || e.starts_with("u8") || e.starts_with("i32") {
-        "số nguyên dương".into()
-    } else if e == "a string" {
-        "chuỗi văn bản (trong dấu \")".into()
-    } else if e == "a sequence" {
-        "danh sách (mảng JSON [...])".into()
-    } else if e.starts_with("struct ") || e == "a map" {
-        "đối tượng JSON ({...})".into()
-    } else {
-        e.to_string()
+    let range = |lo: &str, hi: &str| Some(format!("số nguyên từ {lo} đến {hi}"));
+    match e {
+        "a string" | "a character" | "a borrowed string" => (Some("chuỗi văn bản (trong dấu \")".into()), json!("")),
+        "a boolean" => (Some("true hoặc false".into()), json!(false)),
+        "u8" => (range("0", "255"), json!(0)),
+        "u16" => (Some("số nguyên dương".into()), json!(0)),
+        "u32" => (Some("số nguyên dương".into()), json!(0)),
+        "u64" | "usize" => (Some("số nguyên không âm (0, 1, 2 …)".into()), json!(0)),
+        "i8" | "i16" | "i32" | "i64" | "isize" => (Some("số nguyên".into()), json!(0)),
+        "f32" | "f64" => (Some("số".into()), json!(0.0)),
+        "a sequence" => (Some("danh sách (mảng JSON [...])".into()), json!([])),
+        "a map" => (Some("đối tượng JSON ({...})".into()), json!({})),
+        e if e.starts_with("struct ") => (Some("đối tượng JSON ({...})".into()), json!({})),
+        e if e.starts_with("a tuple of size ") || e.starts_with("tuple of ") => {
+            let n: usize = e.rsplit(' ').next().and_then(|n| n.parse().ok()).unwrap_or(2);
+            (Some(format!("danh sách {n} phần tử")), Value::Array(vec![json!(""); n]))
+        }
+        e if e.contains('`') => {
+            let names = expected_names(e);
+            (
+                Some(format!("một trong: {}", names.join(", "))),
+                names.first().map_or(Value::Null, |n| Value::String(n.clone())),
+            )
+        }
+        _ => (None, Value::Null),
     }
 }
 
-fn translate_got(got: &str) -> String {
-    let g = got.trim();
-    let value = |prefix: &str| g.strip_prefix(prefix).map(|v| v.trim_matches('`').to_string());
-    if let Some(v) = value("string ") {
-        format!("chuỗi {v}")
-    } else if let Some(v) = value("integer ") {
-        format!("số {v}")
-    } else if let Some(v) = value("floating point ") {
-        format!("số thực {v}")
-    } else if let Some(v) = value("boolean ") {
-        format!("giá trị logic {v}")
-    } else if g == "null" {
-        "null".into()
-    } else if g == "sequence" {
-        "danh sách".into()
-    } else if g == "map" {
-        "đối tượng".into()
-    } else {
-        g.to_string()
-    }
-}
-
-fn translate_syntax(msg: &str) -> String {
-    match msg {
-        "EOF while parsing an object"
-        | "EOF while parsing a list"
-        | "EOF while parsing a value"
-        | "EOF while parsing a string" => "tệp kết thúc giữa chừng (thiếu dấu đóng } ] hoặc \")".into(),
-        "trailing comma" => "thừa dấu phẩy trước dấu đóng".into(),
-        "key must be a string" => "tên trường phải nằm trong dấu \"".into(),
-        m if m.starts_with("expected `,` or `}`") => "thiếu dấu phẩy hoặc dấu } ".trim().into(),
-        m if m.starts_with("expected `,` or `]`") => "thiếu dấu phẩy hoặc dấu ]".into(),
-        m if m.starts_with("control character") => "có ký tự điều khiển trong chuỗi (xuống dòng phải viết \\n)".into(),
-        m => m.to_string(),
+/// What was found, in Vietnamese: from the value itself when it is known.
+fn describe_got(serde_got: &str, found: Option<&serde_json::Value>) -> String {
+    use serde_json::Value;
+    const MAX: usize = 40;
+    match found {
+        Some(Value::Null) => "null".into(),
+        Some(Value::Bool(b)) => format!("giá trị logic {b}"),
+        Some(Value::Number(n)) if n.is_f64() => format!("số thực {n}"),
+        Some(Value::Number(n)) => format!("số {n}"),
+        Some(Value::String(s)) => {
+            let short: String = s.chars().take(MAX).collect();
+            format!("chuỗi \"{short}{}\"", if s.chars().count() > MAX { "…" } else { "" })
+        }
+        Some(Value::Array(a)) => format!("danh sách {} phần tử", a.len()),
+        Some(Value::Object(_)) => "đối tượng".into(),
+        None if serde_got.starts_with("integer ") || serde_got.starts_with("floating point ") => {
+            format!("số {}", serde_got.split('`').nth(1).unwrap_or(""))
+        }
+        None => "giá trị khác".into(),
     }
 }
 
@@ -804,7 +1082,7 @@ impl Validator<'_> {
                     &at,
                     format!(
                         "cột \"{key}\" không có trong bảng (các cột: {}{})",
-                        valid.join(", "),
+                        if valid.is_empty() { "chưa có cột hợp lệ".to_string() } else { valid.join(", ") },
                         if top { ", items; hoặc group" } else { "" }
                     ),
                 );

@@ -19,6 +19,7 @@ pub mod content;
 pub mod data;
 pub mod doctype;
 pub mod export;
+pub mod fsio;
 pub mod help;
 pub mod inspect;
 pub mod layout;

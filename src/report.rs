@@ -321,7 +321,7 @@ pub struct ReportRequest<'a> {
 /// # Errors
 /// [`ReportError`] when the frame, the template or the result is unusable.
 pub fn build(summary: &Summary, content: &Content, req: &ReportRequest<'_>) -> Result<Document, ReportError> {
-    let mut frame: Map<String, Value> = data::read_json(req.frame)?;
+    let mut frame = load_frame(req.frame)?;
     let kind = match summary.period.kind {
         crate::period::PeriodKind::Quy => "quy",
         crate::period::PeriodKind::SauThang => "6_thang",
@@ -349,6 +349,7 @@ pub fn build(summary: &Summary, content: &Content, req: &ReportRequest<'_>) -> R
         }
     };
     let with_annex = !matches!(frame.remove("figures_annex"), Some(Value::Bool(false)));
+    frame.remove("$schema");
     let co_quan =
         frame.get("issuer").and_then(|i| i.get("full_name")).and_then(Value::as_str).unwrap_or_default().to_string();
     let ctx = context(summary, req.previous, &co_quan, with_annex);
@@ -377,6 +378,74 @@ pub fn build(summary: &Summary, content: &Content, req: &ReportRequest<'_>) -> R
     let json = Value::Object(frame).to_string();
     // Errors in the generated document name the frame file it was built from.
     Ok(data::parse(req.frame, &json)?)
+}
+
+/// `bao-cao.json`: a document without body, number, date and annexes (the report makes
+/// them), and how to write it. The document fields are checked by the document loader.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, reason = "the fields are the format; the document loader reads their values")]
+struct RawFrame {
+    #[serde(rename = "$schema", default)]
+    _schema: Option<String>,
+    #[serde(default)]
+    template: Option<Value>,
+    #[serde(default)]
+    figures_annex: Option<bool>,
+    #[serde(rename = "type", default)]
+    doc_type: Option<Value>,
+    #[serde(default)]
+    issuer: Option<Value>,
+    #[serde(default)]
+    place: Option<Value>,
+    #[serde(default)]
+    ky_hieu: Option<Value>,
+    #[serde(default)]
+    trich_yeu: Option<String>,
+    #[serde(default)]
+    can_cu: Option<Value>,
+    #[serde(default)]
+    kinh_gui: Option<Value>,
+    #[serde(default)]
+    noi_nhan: Option<Value>,
+    #[serde(default)]
+    luu: Option<Value>,
+    #[serde(default)]
+    signer: Option<Value>,
+}
+
+/// Kinds of period a frame's `template` may name, and the fallback.
+const TEMPLATE_KEYS: [&str; 5] = ["quy", "6_thang", "9_thang", "nam", "mac_dinh"];
+
+/// Read and check the frame: unknown keys, wrong types and fields the report writes itself
+/// (`body`, `so`, `date`, `annexes`) are errors naming the frame and the JSON path.
+fn load_frame(path: &Path) -> Result<Map<String, Value>, InputError> {
+    let checked = data::read_checked::<RawFrame>(path)?;
+    let mut problems = checked.problems;
+    if let Some(RawFrame { template: Some(t), .. }) = &checked.value {
+        let mut bad = |pointer: String, message: String| problems.push(data::Problem { pointer, message });
+        match t {
+            Value::String(_) => {}
+            Value::Object(by_kind) => {
+                for (k, v) in by_kind {
+                    let at = format!("/template/{}", k.replace('~', "~0").replace('/', "~1"));
+                    if !TEMPLATE_KEYS.contains(&k.as_str()) {
+                        bad(at, format!("kỳ \"{k}\" không có (cần một trong: {})", TEMPLATE_KEYS.join(", ")));
+                    } else if !v.is_string() {
+                        bad(at, "sai kiểu dữ liệu: cần tên mẫu nội dung (chuỗi văn bản)".into());
+                    }
+                }
+            }
+            _ => bad(
+                "/template".into(),
+                "sai kiểu dữ liệu: cần tên mẫu nội dung (chuỗi) hoặc đối tượng theo kỳ {\"quy\": …, \"nam\": …}".into(),
+            ),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(InputError { file: path.to_path_buf(), problems });
+    }
+    data::read_json(path)
 }
 
 /// Output names: `bao-cao-quy-1-2022.pdf` and `tong-hop-quy-1-2022.xlsx`.

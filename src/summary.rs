@@ -315,10 +315,23 @@ fn unit_key(s: &str) -> String {
     nfc(s).to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn problem(file: &Path, pointer: &str, message: impl Into<String>) -> InputError {
-    InputError {
-        file: file.to_path_buf(),
-        problems: vec![Problem { pointer: pointer.into(), message: message.into() }],
+/// Largest figure a unit may report. Every sum of a summary then stays far below 2^53, so
+/// that each value is stored exactly in a workbook (Excel keeps numbers as doubles).
+pub const MAX_FIGURE: u64 = 1_000_000_000_000;
+
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// A name printed on one line: no control characters (line breaks included).
+fn check_texts(push: &mut impl FnMut(String, String), base: &str, s: &str, pointer: &str) {
+    if let Some(c) = s.chars().find(|c| c.is_control()) {
+        let what = if c == '\n' {
+            "xuống dòng".to_string()
+        } else {
+            format!("ký tự điều khiển U+{:04X}", c as u32)
+        };
+        push(format!("{base}{pointer}"), format!("có {what}; tên phải viết trên một dòng"));
     }
 }
 
@@ -333,11 +346,24 @@ pub fn find_config(dir: &Path) -> Option<PathBuf> {
 /// # Errors
 /// [`InputError`] naming the file and JSON path of every problem.
 pub fn load_config(path: &Path) -> Result<SummaryConfig, InputError> {
-    let raw: RawConfig = data::read_json(path)?;
-    let mut problems = Vec::new();
+    let checked = data::read_checked::<RawConfig>(path)?;
+    let mut problems = checked.problems;
+    let Some(raw) = checked.value else {
+        return Err(InputError { file: path.to_path_buf(), problems });
+    };
+    let mut plan_error = None;
     let mut push = |pointer: String, message: String| problems.push(Problem { pointer, message });
+    check_texts(&mut push, "", &raw.issuer.name, "/issuer/name");
+    if let Some(p) = &raw.issuer.parent {
+        check_texts(&mut push, "", p, "/issuer/parent");
+    }
+    for (pointer, text) in [("/place", &raw.place), ("/form_id", &raw.form_id), ("/title", &raw.title)] {
+        check_texts(&mut push, "", text, pointer);
+    }
     let mut indicators: Vec<Indicator> = Vec::new();
     for (i, r) in raw.indicators.iter().enumerate() {
+        check_texts(&mut push, &format!("/indicators/{i}"), &r.key, "/key");
+        check_texts(&mut push, &format!("/indicators/{i}"), &r.label, "/label");
         let key = nfc(&r.key);
         if key.is_empty() || indicators.iter().any(|x| x.key == key) {
             push(format!("/indicators/{i}/key"), format!("mã chỉ tiêu \"{key}\" trống hoặc bị trùng"));
@@ -368,8 +394,13 @@ pub fn load_config(path: &Path) -> Result<SummaryConfig, InputError> {
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut groups = Vec::new();
     for (g, rg) in raw.groups.iter().enumerate() {
+        check_texts(&mut push, &format!("/groups/{g}"), &rg.name, "/name");
         let mut units = Vec::new();
         for (u, name) in rg.units.iter().enumerate() {
+            check_texts(&mut push, &format!("/groups/{g}/units"), name, &format!("/{u}"));
+            if nfc(name).is_empty() {
+                push(format!("/groups/{g}/units/{u}"), "tên đơn vị không được để trống".into());
+            }
             let name = nfc(name);
             if let Some(prev) = seen.insert(unit_key(&name), rg.name.clone()) {
                 push(format!("/groups/{g}/units/{u}"), format!("đơn vị \"{name}\" đã có trong nhóm \"{prev}\""));
@@ -381,24 +412,50 @@ pub fn load_config(path: &Path) -> Result<SummaryConfig, InputError> {
     if groups.iter().all(|g| g.units.is_empty()) {
         push("/groups".into(), "cần danh sách đơn vị phải báo cáo".into());
     }
+    let mut at_plan = |message: String| problems.push(Problem { pointer: "/plan".into(), message });
     let plan = match &raw.plan {
         None => None,
         Some(p) if Path::new(p).is_absolute() => {
-            push("/plan".into(), "dùng đường dẫn tương đối tính từ tệp cấu hình".into());
+            at_plan("dùng đường dẫn tương đối tính từ tệp cấu hình".into());
             None
         }
         Some(p) => {
             let dir = path.parent().unwrap_or(Path::new("."));
-            match data::load(&dir.join(p)) {
-                Ok(doc) => Some(doc),
-                Err(e) => return Err(e),
+            let plan_path = dir.join(p);
+            if crate::fsio::is_regular_file(&plan_path) {
+                match data::load(&plan_path) {
+                    Ok(doc) => Some(doc),
+                    Err(e) => {
+                        let first = e.problems.first().map(|p| p.message.clone()).unwrap_or_default();
+                        let n = e.problems.len();
+                        at_plan(format!("kế hoạch \"{p}\" không dùng được ({n} lỗi, đầu tiên: {first})"));
+                        plan_error = Some(e);
+                        None
+                    }
+                }
+            } else {
+                let why = if plan_path.exists() {
+                    "không phải tệp thông thường"
+                } else {
+                    "không tìm thấy tệp"
+                };
+                at_plan(format!("kế hoạch \"{p}\": {why} (đường dẫn tính từ thư mục của tệp cấu hình)"));
+                None
             }
         }
     };
     if let (Some(doc), Some(id)) = (&plan, &raw.annex)
         && !doc.annexes.iter().any(|a| &a.id == id)
     {
-        push("/annex".into(), format!("kế hoạch không có phụ lục \"{id}\""));
+        problems.push(Problem {
+            pointer: "/annex".into(), message: format!("kế hoạch không có phụ lục \"{id}\"")
+        });
+    }
+    // A plan with errors, in a configuration without any: report the plan's own, located.
+    if let Some(e) = plan_error
+        && problems.len() == 1
+    {
+        return Err(e);
     }
     if !problems.is_empty() {
         return Err(InputError { file: path.to_path_buf(), problems });
@@ -429,41 +486,75 @@ pub fn load_config(path: &Path) -> Result<SummaryConfig, InputError> {
 /// # Errors
 /// [`InputError`] naming the file and JSON path.
 pub fn load_report(path: &Path) -> Result<UnitReport, InputError> {
-    let raw: RawReport = data::read_json(path)?;
-    let period = Period::new(raw.period.kind, raw.period.number, raw.period.year)
-        .filter(|p| (1945..=9999).contains(&p.year))
-        .ok_or_else(|| {
-            problem(
-                path,
-                "/period",
-                "kỳ báo cáo không hợp lệ (quý cần \"number\" từ 1 đến 4; các kỳ khác không có \"number\")",
-            )
-        })?;
+    let checked = data::read_checked::<RawReport>(path)?;
+    let mut problems = checked.problems;
+    let Some(raw) = checked.value else {
+        return Err(InputError { file: path.to_path_buf(), problems });
+    };
+    let shape = problems.clone();
+    let mut push = |pointer: String, message: String| {
+        if !shape.iter().any(|p| pointer == p.pointer || pointer.starts_with(&format!("{}/", p.pointer))) {
+            problems.push(Problem { pointer, message });
+        }
+    };
+    let period =
+        Period::new(raw.period.kind, raw.period.number, raw.period.year).filter(|p| (1945..=9999).contains(&p.year));
+    if period.is_none() {
+        push(
+            "/period".into(),
+            "kỳ báo cáo không hợp lệ (quý cần \"number\" từ 1 đến 4; các kỳ khác không có \"number\"; năm từ 1945 đến 9999)"
+                .into(),
+        );
+    }
     let mut tasks = BTreeMap::new();
     for (stt, status) in &raw.tasks {
-        let parsed = TaskStatus::parse(status).ok_or_else(|| {
-            problem(
-                path,
-                &format!("/tasks/{stt}"),
+        let at = format!("/tasks/{}", escape(stt));
+        match TaskStatus::parse(status) {
+            Some(parsed) => {
+                tasks.insert(stt.trim().to_string(), parsed);
+            }
+            None => push(
+                at,
                 format!(
                     "tình trạng \"{status}\" không hợp lệ (cần: da_hoan_thanh, dang_thuc_hien hoặc chua_thuc_hien)"
                 ),
-            )
-        })?;
-        tasks.insert(stt.trim().to_string(), parsed);
+            ),
+        }
+    }
+    check_texts(&mut push, "", &raw.unit, "/unit");
+    if let Some(g) = &raw.group {
+        check_texts(&mut push, "", g, "/group");
     }
     let unit = nfc(&raw.unit);
     if unit.is_empty() {
-        return Err(problem(path, "/unit", "không được để trống"));
+        push("/unit".into(), "không được để trống".into());
     }
-    Ok(UnitReport {
-        file: path.to_path_buf(),
-        unit,
-        group: raw.group.as_deref().map(nfc),
-        period,
-        figures: raw.figures.into_iter().map(|(k, v)| (nfc(&k), v)).collect(),
-        tasks,
-    })
+    let mut figures = BTreeMap::new();
+    for (k, v) in raw.figures {
+        let at = format!("/figures/{}", escape(&k));
+        check_texts(&mut push, "/figures", &k, &format!("/{}", escape(&k)));
+        if v > MAX_FIGURE {
+            push(
+                at.clone(),
+                format!("số liệu {v} quá lớn (tối đa {MAX_FIGURE}, để mọi tổng đều chính xác trong Excel)"),
+            );
+        }
+        if figures.insert(nfc(&k), v).is_some() {
+            push(at, format!("chỉ tiêu \"{}\" ghi hai lần (sau khi chuẩn hóa Unicode)", nfc(&k)));
+        }
+    }
+    let problems = problems.into_iter().filter(|p| !p.message.is_empty()).collect::<Vec<_>>();
+    match period {
+        Some(period) if problems.is_empty() => Ok(UnitReport {
+            file: path.to_path_buf(),
+            unit,
+            group: raw.group.as_deref().map(nfc),
+            period,
+            figures,
+            tasks,
+        }),
+        _ => Err(InputError { file: path.to_path_buf(), problems }),
+    }
 }
 
 /// Every report of a folder: those that load, the units of those that do not (their rows
@@ -499,7 +590,7 @@ pub fn date_line(place: &str, date: Option<crate::model::IssueDate>, year: i32) 
 
 /// The unit named by a report file that could not be loaded, if it can be read at all.
 pub fn unit_of_unreadable(path: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::fsio::read_text(path).ok()??;
     let value: serde_json::Value = serde_json::from_str(&text).ok()?;
     value.get("unit")?.as_str().map(nfc)
 }
@@ -561,6 +652,22 @@ pub fn summarise(
             }
         }
     };
+    if !reports.is_empty() && reports.iter().all(|r| r.period != period) {
+        let mut found: Vec<Period> = reports.iter().map(|r| r.period).collect();
+        found.sort();
+        found.dedup();
+        let names: Vec<String> = found.iter().map(|p| format!("{p} ({})", p.slug())).collect();
+        return Err(vec![Diagnostic {
+            error: true,
+            file: config.path.clone(),
+            pointer: String::new(),
+            message: format!(
+                "không có báo cáo nào của kỳ {period} ({}); các báo cáo trong thư mục thuộc kỳ: {}",
+                period.slug(),
+                names.join(", ")
+            ),
+        }]);
+    }
     let mut diagnostics = Vec::new();
     let mut error = |r: &UnitReport, pointer: &str, message: String| {
         diagnostics.push(Diagnostic { error: true, file: r.file.clone(), pointer: pointer.into(), message })
@@ -649,7 +756,7 @@ pub fn summarise(
             match accepted.remove(&(g, u)) {
                 Some(r) => {
                     for (k, v) in &r.figures {
-                        *subtotal.entry(k.clone()).or_default() += v;
+                        add(&mut subtotal, k, *v).map_err(|m| overflow(&config, &format!("/groups/{g}"), m))?;
                     }
                     units.push(UnitRow { name: name.clone(), figures: Some(r.figures), note: None, tasks: r.tasks });
                 }
@@ -674,7 +781,7 @@ pub fn summarise(
             }
         }
         for (k, v) in &subtotal {
-            *total.entry(k.clone()).or_default() += v;
+            add(&mut total, k, *v).map_err(|m| overflow(&config, "", m))?;
         }
         groups.push(GroupSummary { name: grp.name.clone(), units, subtotal });
     }
@@ -690,6 +797,24 @@ pub fn summarise(
         }
     }
     Ok(Summary { config, period, groups, total, tasks, diagnostics })
+}
+
+/// `figures[key] += value`, refused rather than wrapped or rounded: the result must stay
+/// exact in a workbook (at most 2^53).
+fn add(figures: &mut Figures, key: &str, value: u64) -> Result<(), String> {
+    const EXACT: u64 = 1 << 53;
+    let slot = figures.entry(key.to_string()).or_default();
+    match slot.checked_add(value).filter(|s| *s <= EXACT) {
+        Some(sum) => {
+            *slot = sum;
+            Ok(())
+        }
+        None => Err(format!("tổng của chỉ tiêu \"{key}\" vượt quá {EXACT}, không ghi chính xác được")),
+    }
+}
+
+fn overflow(config: &SummaryConfig, pointer: &str, message: String) -> Vec<Diagnostic> {
+    vec![Diagnostic { error: true, file: config.path.clone(), pointer: pointer.into(), message }]
 }
 
 /// The annex rows of the configured plan, with zero counts.
@@ -715,7 +840,7 @@ fn plan_tasks(config: &SummaryConfig) -> Option<Vec<TaskSummary>> {
                 },
                 Row::Item { stt, cells, .. } => TaskSummary {
                     stt: stt.clone(),
-                    name: cells[text_col].clone(),
+                    name: cells.get(text_col).cloned().unwrap_or_default(),
                     is_group: false,
                     done: 0,
                     in_progress: 0,

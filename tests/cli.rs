@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use common::*;
+use serde_json::json;
 
 /// A temp dir holding `doc.json` with `data`.
 fn with_doc(data: &serde_json::Value) -> tempfile::TempDir {
@@ -185,7 +186,7 @@ fn unreadable_and_malformed_files() {
     std::fs::write(dir.path().join("bad.json"), "{\n  \"type\": \"ke_hoach\",\n  \"place\" \"x\"\n}").unwrap();
     let out = vanban(&["render", "bad.json", "-o", "out", "-q"], dir.path());
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stderr(&out), "lỗi: bad.json: JSON không hợp lệ ở dòng 3, cột 11: expected `:`\n");
+    assert_eq!(stderr(&out), "lỗi: bad.json: JSON không hợp lệ ở dòng 3, cột 11: thiếu dấu : sau tên trường\n");
 
     std::fs::write(dir.path().join("latin1.json"), b"{\"type\": \"K\xea\"}").unwrap();
     let out = vanban(&["render", "latin1.json", "-o", "out", "-q"], dir.path());
@@ -455,4 +456,137 @@ fn every_path_the_readme_names_exists() {
         assert!(root().join(licence).is_file(), "{licence}");
     }
     assert!(!readme.contains("../shared"), "no pointer outside the repository");
+}
+
+/// Words of the JSON library that must never reach a clerk.
+const ENGLISH: [&str; 9] =
+    ["expected", "invalid", "unknown", "one of", "out of range", "missing", "variant", "struct", "sequence"];
+
+#[test]
+fn every_problem_of_a_file_at_once() {
+    let mut d = minimal();
+    d["date"] = "2022-02-30".into();
+    d["signer"].as_object_mut().unwrap().remove("name");
+    d["trichyeu"] = "x".into();
+    d["so"] = "5".into();
+    d["noi_nhan"] = json!([1]);
+    let (code, err) = render_err(&d);
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = err.lines().collect();
+    for want in [
+        "lỗi: doc.json: /date: ngày không có thật: \"2022-02-30\"",
+        "lỗi: doc.json: /signer/name: thiếu trường bắt buộc",
+        "lỗi: doc.json: /trichyeu: trường \"trichyeu\" không có trong định dạng",
+        "lỗi: doc.json: /so: sai kiểu dữ liệu: cần số nguyên dương, nhận được chuỗi \"5\"",
+        "lỗi: doc.json: /noi_nhan/0: sai kiểu dữ liệu: cần chuỗi văn bản (trong dấu \"), nhận được số 1",
+    ] {
+        assert_eq!(lines.iter().filter(|l| l.starts_with(want)).count(), 1, "once: {want}\nin\n{err}");
+    }
+    assert_eq!(lines.len(), 5, "nothing else (no consequence of a reported problem): {err}");
+}
+
+#[test]
+fn duplicate_keys_are_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = minimal().to_string().replacen("\"so\":7", "\"so\":7,\"so\":8", 1);
+    assert!(text.contains("\"so\":8"));
+    let text = text.replacen("\"title\":", "\"title\":\"A\",\"title\":", 1);
+    std::fs::write(dir.path().join("doc.json"), text).unwrap();
+    let out = vanban(&["render", "doc.json", "-o", "out", "-q"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "lỗi: doc.json: /so: trường \"so\" được ghi hai lần trong cùng một đối tượng; chỉ ghi một lần\n\
+         lỗi: doc.json: /signer/title: trường \"title\" được ghi hai lần trong cùng một đối tượng; chỉ ghi một lần\n"
+    );
+}
+
+#[test]
+fn messages_are_vietnamese_for_any_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cases: Vec<(String, &str)> = vec![
+        ("[]".into(), "lỗi: x.json: sai kiểu dữ liệu: cần đối tượng JSON ({...}), nhận được danh sách 0 phần tử"),
+        ("\"a\"".into(), "lỗi: x.json: sai kiểu dữ liệu: cần đối tượng JSON ({...}), nhận được chuỗi \"a\""),
+        ("{\"type\": }".into(), "lỗi: x.json: JSON không hợp lệ ở dòng 1, cột 10: cần một giá trị JSON"),
+        ("{} {}".into(), "lỗi: x.json: JSON không hợp lệ ở dòng 1, cột 4: còn nội dung sau"),
+        ("{\"so\": 1e999}".into(), "lỗi: x.json: JSON không hợp lệ ở dòng 1, cột 12: số quá lớn"),
+    ];
+    let mut d = minimal();
+    d["so"] = json!(99999999999u64);
+    cases.push((d.to_string(), "lỗi: x.json: /so: sai kiểu dữ liệu: cần số nguyên dương, nhận được số 99999999999"));
+    let mut d = minimal();
+    d["annexes"] =
+        json!([{"id": "a", "title": "T", "columns": [{"key": "stt", "label": "STT", "align": 3}], "rows": "x"}]);
+    cases.push((d.to_string(), "lỗi: x.json: /annexes/0/columns/0/align: sai kiểu dữ liệu: cần chuỗi văn bản"));
+    for (text, want) in cases {
+        std::fs::write(dir.path().join("x.json"), &text).unwrap();
+        let out = vanban(&["render", "x.json", "-o", "out", "-q"], dir.path());
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{text}: {err}");
+        assert!(err.starts_with(want), "{text}:\n{err}\nwanted\n{want}");
+        for word in ENGLISH {
+            assert!(!err.contains(word), "{text}: English \"{word}\" in\n{err}");
+        }
+    }
+}
+
+#[test]
+fn annex_without_columns_is_a_located_error_not_a_panic() {
+    let mut d = minimal();
+    d["issuer"]["full_name"] = "Ủy ban nhân dân xã Kim Liên".into();
+    d["annexes"] = json!([{"id": "a", "title": "T", "columns": [], "rows": [{"x": "1"}, {"items": [{"y": 2}]}]}]);
+    let (code, err) = render_err(&d);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("lỗi: doc.json: /annexes/0/columns: cần ít nhất hai cột"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// Run the binary, failing the test (not hanging) if it does not end within 20 s.
+fn vanban_within(args: &[&str], dir: &std::path::Path) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vanban"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("vanban {args:?} still running after 20 s: blocked on a FIFO or reading without end");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn fifos_and_devices_are_refused_without_blocking() {
+    let dir = with_doc(&minimal());
+    let d = dir.path();
+    let fifo = |name: &str| {
+        let ok = Command::new("mkfifo").arg(d.join(name)).status().unwrap().success();
+        assert!(ok, "mkfifo");
+    };
+    fifo("ong.json");
+    fifo("noi-dung.txt");
+    let mut doc = minimal();
+    doc.as_object_mut().unwrap().remove("body");
+    doc["body_file"] = "noi-dung.txt".into();
+    std::fs::write(d.join("than-tu-tep.json"), doc.to_string()).unwrap();
+    const NOT_REGULAR: &str = "không phải tệp thông thường (đường ống, thiết bị …); chỉ đọc tệp thông thường";
+    let out = vanban_within(&["render", "ong.json", "-o", "out", "-q"], d);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), format!("lỗi: ong.json: {NOT_REGULAR}\n"));
+    let out = vanban_within(&["render", "than-tu-tep.json", "-o", "out", "-q"], d);
+    assert_eq!(stderr(&out), format!("lỗi: than-tu-tep.json: /body_file: \"noi-dung.txt\": {NOT_REGULAR}\n"));
+    let out = vanban_within(&["render", "/dev/zero", "-o", "out", "-q"], d);
+    assert_eq!(stderr(&out), format!("lỗi: /dev/zero: {NOT_REGULAR}\n"));
+    // A build of the folder: the FIFOs fail as items, the good document is written.
+    let out = vanban_within(&["build", ".", "-o", "out"], d);
+    assert!(d.join("out/doc.pdf").exists(), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&format!("ong.json: {NOT_REGULAR}")), "{}", stderr(&out));
 }

@@ -201,7 +201,7 @@ fn template_errors_name_template_line_and_expression() {
     let out =
         vanban(&["report", "bao-cao/quy-1/", "-o", "out/", "--templates", "mau", "--template", "doc-tep", "-q"], d);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("template not found"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("không có mẫu"), "{}", stderr(&out));
     // An unknown template name.
     let out = vanban(&["report", "bao-cao/quy-1/", "-o", "out/", "--template", "khong-co", "-q"], d);
     assert_eq!(stderr(&out), "lỗi: không có mẫu nội dung \"khong-co\" (khong-co.j2)\n");
@@ -221,4 +221,39 @@ fn data_printed_by_templates_stays_data() {
     assert!(text.contains("chưa có báo cáo hoặc báo cáo chưa hợp lệ: UBND xã *Hồng* | Phong #[x] $y$."), "{text}");
     let line = ins.all_lines().into_iter().find(|l| l.text().contains("*Hồng*")).unwrap();
     assert!(line.runs.iter().all(|r| !r.italic));
+}
+
+#[test]
+fn the_frame_is_checked_like_a_document() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let frame = d.join("bao-cao/bao-cao.json");
+    let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&frame).unwrap()).unwrap();
+    v["figures_annex"] = "no".into();
+    v["body"] = "Nội dung lạc vào khung.".into();
+    v["so"] = 5.into();
+    v["template"]["quy_1"] = "x".into();
+    std::fs::write(&frame, v.to_string()).unwrap();
+    let out = vanban(&["report", "bao-cao/quy-1/", "-o", "out/", "-q"], d);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    let f = "lỗi: bao-cao/bao-cao.json: ";
+    for want in [
+        "/figures_annex: sai kiểu dữ liệu: cần true hoặc false, nhận được chuỗi \"no\"",
+        "/body: trường \"body\" không có trong định dạng",
+        "/so: trường \"so\" không có trong định dạng",
+        "/template/quy_1: kỳ \"quy_1\" không có (cần một trong: quy, 6_thang, 9_thang, nam, mac_dinh)",
+    ] {
+        assert!(err.contains(&format!("{f}{want}")), "{want}\nin\n{err}");
+    }
+    assert_eq!(err.lines().count(), 4, "{err}");
+    assert!(!d.join("out/bao-cao-quy-1-2022.pdf").exists());
+    v.as_object_mut().unwrap().retain(|k, _| !["body", "so", "template"].contains(&k.as_str()));
+    v["figures_annex"] = 0.into();
+    std::fs::write(&frame, v.to_string()).unwrap();
+    let out = vanban(&["report", "bao-cao/quy-1/", "-o", "out/", "-q"], d);
+    assert_eq!(
+        stderr(&out),
+        "lỗi: bao-cao/bao-cao.json: /figures_annex: sai kiểu dữ liệu: cần true hoặc false, nhận được số 0\n"
+    );
 }

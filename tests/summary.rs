@@ -254,15 +254,23 @@ fn strict_fails_on_a_missing_unit_alone_and_period_can_be_forced() {
     let (out, bytes) = run_summary(dir.path(), &["--strict"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(bytes.is_none());
-    let (out, _) = run_summary(dir.path(), &["--period", "quy-2-2022"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("/period: báo cáo quý I năm 2022 lẫn vào kỳ tổng hợp quý II năm 2022"));
+    // A period no report gives: one error naming the period asked and those found.
+    let (out, _) = run_summary(dir.path(), &["--period", "quy-3-2022"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "lỗi: bao-cao/tong-hop.json: không có báo cáo nào của kỳ quý III năm 2022 (quy-3-2022); \
+         các báo cáo trong thư mục thuộc kỳ: quý I năm 2022 (quy-1-2022)\n"
+    );
     let (out, _) = run_summary(dir.path(), &["--period", "quy-5-2022"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr(&out),
         "lỗi: --period \"quy-5-2022\" không hợp lệ (ví dụ: quy-1-2022, 6-thang-2022, 9-thang-2022, nam-2022)\n"
     );
+    let out = vanban(&["summary", "khong-co", "-o", "x.xlsx"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), "lỗi: khong-co: thư mục không tồn tại\n");
     let empty = tempfile::tempdir().unwrap();
     let out = vanban(&["summary", ".", "-o", "x.xlsx"], empty.path());
     assert_eq!(out.status.code(), Some(2));
@@ -321,4 +329,99 @@ fn five_thousand_reports() {
     assert_eq!(number(&s, total_row, 3), 50_000.0);
     assert!((number(&s, total_row, 4) - want_a as f64 / 50_000.0).abs() < 1e-12);
     assert_eq!(wb.worksheet_range("Số liệu đơn vị").unwrap().height(), 5001);
+}
+
+#[test]
+fn figures_above_the_bound_are_refused_and_totals_are_exact() {
+    let dir = sample_copy();
+    let d = dir.path();
+    // 2^63 twice used to wrap around to a small total.
+    for name in ["phong-noi-vu.json", "phong-tu-phap.json"] {
+        let (p, mut v) = report(d, name);
+        v["figures"]["van_ban"] = json!(9_223_372_036_854_775_808u64);
+        write(&p, &v);
+    }
+    let (out, bytes) = run_summary(d, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    for name in ["phong-noi-vu.json", "phong-tu-phap.json"] {
+        let want = format!(
+            "lỗi: bao-cao/quy-1/{name}: /figures/van_ban: số liệu 9223372036854775808 quá lớn (tối đa 1000000000000, \
+             để mọi tổng đều chính xác trong Excel)"
+        );
+        assert!(err.contains(&want), "{want}\nin\n{err}");
+    }
+    let s = summary_sheet(&bytes.unwrap());
+    let total_row = (10..s.height() as u32).find(|r| cell(&s, *r, 0) == "TỔNG CỘNG").unwrap();
+    let sum_without_them = number(&s, total_row, 2);
+    // The bound itself is accepted, and sums stay exact.
+    for name in ["phong-noi-vu.json", "phong-tu-phap.json"] {
+        let (p, mut v) = report(d, name);
+        v["figures"]["van_ban"] = json!(1_000_000_000_000u64);
+        write(&p, &v);
+    }
+    let (out, bytes) = run_summary(d, &["-q"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let s = summary_sheet(&bytes.unwrap());
+    assert_eq!(number(&s, total_row, 2), sum_without_them + 2e12);
+}
+
+#[test]
+fn unit_reports_every_problem_at_once_and_duplicate_keys() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let p = d.join("bao-cao/quy-1/phong-noi-vu.json");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let text = text.replacen("\"van_ban\": 3,", "\"van_ban\": 3, \"van_ban\": 300,", 1);
+    let text = text.replacen("\"number\": 1,", "\"number\": 1, \"so\": 2,", 1);
+    let text = text.replacen("\"da_hoan_thanh\"", "\"xong\"", 1);
+    let text = text.replacen("\"kind\": \"quy\"", "\"kind\": \"thang\"", 1);
+    std::fs::write(&p, text).unwrap();
+    let (out, _) = run_summary(d, &[]);
+    let err = stderr(&out);
+    let f = "lỗi: bao-cao/quy-1/phong-noi-vu.json: ";
+    for want in [
+        "/figures/van_ban: trường \"van_ban\" được ghi hai lần trong cùng một đối tượng; chỉ ghi một lần",
+        "/period/so: trường \"so\" không có trong định dạng (các trường hợp lệ: kind, number, year)",
+        "/period/kind: giá trị \"thang\" không hợp lệ (cần một trong: quy, 6_thang, 9_thang, nam)",
+        "/tasks/6: tình trạng \"xong\" không hợp lệ",
+    ] {
+        assert!(err.contains(&format!("{f}{want}")), "{want}\nin\n{err}");
+    }
+    for word in ["unknown", "variant", "expected", "one of"] {
+        assert!(!err.contains(word), "English \"{word}\" in\n{err}");
+    }
+}
+
+#[test]
+fn configuration_is_strict_and_names_its_own_paths() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let cfg = d.join("bao-cao/tong-hop.json");
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&cfg).unwrap()).unwrap();
+    v["plan"] = json!("../khong-co.json");
+    v["groups"][0]["units"][0] = json!("Phòng\nNội vụ");
+    v["mau"] = json!(1);
+    write(&cfg, &v);
+    let (out, bytes) = run_summary(d, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(bytes.is_none());
+    let err = stderr(&out);
+    for want in [
+        "lỗi: bao-cao/tong-hop.json: /mau: trường \"mau\" không có trong định dạng",
+        "lỗi: bao-cao/tong-hop.json: /groups/0/units/0: có xuống dòng; tên phải viết trên một dòng",
+        "lỗi: bao-cao/tong-hop.json: /plan: kế hoạch \"../khong-co.json\": không tìm thấy tệp",
+    ] {
+        assert!(err.contains(want), "{want}\nin\n{err}");
+    }
+    // A plan whose annex has no columns: a located error, not a panic.
+    let mut plan: Value = serde_json::from_str(&std::fs::read_to_string(d.join("ke-hoach.json")).unwrap()).unwrap();
+    plan["annexes"][0]["columns"] = json!([]);
+    write(&d.join("ke-hoach.json"), &plan);
+    std::fs::copy(sample("ninh-giang-2022/bao-cao/tong-hop.json"), &cfg).unwrap();
+    let (out, _) = run_summary(d, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("lỗi: bao-cao/../ke-hoach.json: /annexes/0/columns: cần ít nhất hai cột"), "{err}");
+    assert!(!stderr(&out).contains("panicked"));
 }
