@@ -258,3 +258,41 @@ fn a_panicking_item_costs_the_build_nothing_else() {
     let statuses: Vec<String> = json_lines(&again).iter().map(|i| i["status"].as_str().unwrap().to_string()).collect();
     assert_eq!(statuses, ["unchanged", "failed", "unchanged"]);
 }
+
+#[test]
+fn a_killed_build_keeps_what_it_built() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("in")).unwrap();
+    let total = 120;
+    for i in 0..total {
+        let doc = vanban::bench::variant(i, vanban::bench::BenchDoc::SevenPages);
+        std::fs::write(d.join(format!("in/ke-hoach-{i:03}.json")), doc.to_string()).unwrap();
+    }
+    let cache = d.join("out/.vanban-build.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vanban"))
+        .args(["build", "in", "-o", "out", "-q", "--jobs", "1"])
+        .current_dir(d)
+        .spawn()
+        .unwrap();
+    // The cache appears while the build is still running, then the build is killed.
+    let started = std::time::Instant::now();
+    let saved = loop {
+        if let Ok(text) = std::fs::read_to_string(&cache)
+            && let Ok(v) = serde_json::from_str::<serde_json::Value>(&text)
+        {
+            break v["items"].as_object().map_or(0, |o| o.len());
+        }
+        assert!(child.try_wait().unwrap().is_none(), "the build ended before saving any cache");
+        assert!(started.elapsed().as_secs() < 60);
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(saved > 0 && saved < total, "{saved} of {total} items saved while running");
+    // The next run rebuilds only what the killed one had not recorded.
+    let again = vanban(&["build", "in", "-o", "out", "--summary", "json"], d);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let unchanged = json_lines(&again).iter().filter(|i| i["status"] == "unchanged").count();
+    assert!(unchanged >= saved, "{unchanged} unchanged, {saved} saved");
+}
