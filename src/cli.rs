@@ -199,12 +199,17 @@ fn prepare_output_dir(dir: &std::path::Path) -> Result<(), ExitCode> {
         error(format!("-o {}: không phải thư mục (đã có một tệp cùng tên)", dir.display()));
         return Err(cannot_start());
     }
+    let reason = |e: &std::io::Error| match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "không có quyền ghi".to_string(),
+        std::io::ErrorKind::ReadOnlyFilesystem => "ổ đĩa chỉ đọc".to_string(),
+        _ => data::io_reason(e),
+    };
     if let Err(e) = std::fs::create_dir_all(dir) {
-        error(format!("không tạo được thư mục {} ({})", dir.display(), data::io_reason(&e)));
+        error(format!("không tạo được thư mục {} ({})", dir.display(), reason(&e)));
         return Err(cannot_start());
     }
     if let Err(e) = tempfile::Builder::new().prefix(".vanban-").suffix(".tmp").tempfile_in(dir) {
-        error(format!("không ghi được vào thư mục {} ({})", dir.display(), data::io_reason(&e)));
+        error(format!("không ghi được vào thư mục {} ({})", dir.display(), reason(&e)));
         return Err(cannot_start());
     }
     output::remove_stale_temp_files(dir);

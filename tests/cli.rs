@@ -590,3 +590,29 @@ fn fifos_and_devices_are_refused_without_blocking() {
     assert!(d.join("out/doc.pdf").exists(), "{}", stderr(&out));
     assert!(stderr(&out).contains(&format!("ong.json: {NOT_REGULAR}")), "{}", stderr(&out));
 }
+
+#[test]
+fn a_read_only_destination_is_named_once() {
+    // Permissions do not bind root: run as `nobody` when the tests run as root.
+    let as_root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("doc.json"), minimal().to_string()).unwrap();
+    std::fs::create_dir(d.join("chi-doc")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(d.join("doc.json"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(d.join("chi-doc"), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let mut cmd = if as_root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_vanban")]);
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_vanban"))
+    };
+    let Ok(out) = cmd.args(["render", "doc.json", "-o", "chi-doc"]).current_dir(d).output() else {
+        return; // no setpriv here
+    };
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "lỗi: không ghi được vào thư mục chi-doc (không có quyền ghi)\n");
+}
