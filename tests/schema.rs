@@ -806,3 +806,90 @@ fn loader_regressions() {
     let e = vanban::summary::load_report(&dir.path().join("r.json")).unwrap_err();
     assert_eq!(e.problems[0].pointer, "/figures/van_ban");
 }
+
+// ---------------------------------------------------------------------------------------
+// The schemas of the reporting files: unit reports, tong-hop.json, bao-cao.json.
+
+fn read_value(p: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// The keys a loader accepts, from its "unknown key" message.
+fn listed_keys(err: &str) -> BTreeSet<String> {
+    let after = err.split("các trường hợp lệ: ").nth(1).unwrap_or_else(|| panic!("unexpected message {err}"));
+    let list = after.split(')').next().unwrap();
+    list.split(", ").map(str::to_owned).collect()
+}
+
+#[test]
+fn reporting_schemas_match_the_samples_and_the_loaders() {
+    let base = root().join("samples/ninh-giang-2022/bao-cao");
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().join("x.json");
+
+    // Unit reports.
+    let schema = read_value(&root().join("schema/unit-report.schema.json"));
+    let mut reports: Vec<PathBuf> = Vec::new();
+    for period in ["quy-1", "quy-2", "6-thang"] {
+        reports.extend(vanban::summary::report_files(&base.join(period)).unwrap());
+    }
+    assert!(reports.len() > 60);
+    for r in &reports {
+        conforms(&schema, &read_value(r)).unwrap_or_else(|e| panic!("{}: {e}", r.display()));
+        vanban::summary::load_report(r).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let mut v = read_value(&reports[0]);
+    v["khong_co"] = json!(1);
+    std::fs::write(&tmp, v.to_string()).unwrap();
+    let err = vanban::summary::load_report(&tmp).unwrap_err().to_string();
+    assert_eq!(listed_keys(&err), properties(&schema, "").keys().cloned().collect::<BTreeSet<_>>());
+    // The bound of a figure: the schema's maximum is the loader's.
+    for (figure, ok) in [(1_000_000_000_000u64, true), (1_000_000_000_001, false)] {
+        let mut v = read_value(&reports[0]);
+        v["figures"]["van_ban"] = json!(figure);
+        std::fs::write(&tmp, v.to_string()).unwrap();
+        assert_eq!(conforms(&schema, &v).is_ok(), ok);
+        assert_eq!(vanban::summary::load_report(&tmp).is_ok(), ok, "{figure}");
+    }
+
+    // tong-hop.json.
+    let schema = read_value(&root().join("schema/tong-hop.schema.json"));
+    let config = read_value(&base.join("tong-hop.json"));
+    conforms(&schema, &config).unwrap();
+    vanban::summary::load_config(&base.join("tong-hop.json")).unwrap_or_else(|e| panic!("{e}"));
+    let mut v = config.clone();
+    v.as_object_mut().unwrap().remove("plan");
+    v["khong_co"] = json!(1);
+    std::fs::write(&tmp, v.to_string()).unwrap();
+    let err = vanban::summary::load_config(&tmp).unwrap_err().to_string();
+    assert_eq!(listed_keys(&err), properties(&schema, "").keys().cloned().collect::<BTreeSet<_>>());
+    for (pointer, keys) in
+        [("/indicators/0", "/properties/indicators/items"), ("/groups/0", "/properties/groups/items")]
+    {
+        let mut v = config.clone();
+        v.as_object_mut().unwrap().remove("plan");
+        v.pointer_mut(pointer).unwrap()["khong_co"] = json!(1);
+        std::fs::write(&tmp, v.to_string()).unwrap();
+        let err = vanban::summary::load_config(&tmp).unwrap_err().to_string();
+        assert_eq!(listed_keys(&err), properties(&schema, keys).keys().cloned().collect::<BTreeSet<_>>(), "{pointer}");
+    }
+
+    // bao-cao.json: checked by `report` before anything is written.
+    let schema = read_value(&root().join("schema/bao-cao.schema.json"));
+    let frame = read_value(&base.join("bao-cao.json"));
+    conforms(&schema, &frame).unwrap();
+    let mut v = frame.clone();
+    v["khong_co"] = json!(1);
+    std::fs::write(&tmp, v.to_string()).unwrap();
+    let config = vanban::summary::load_config(&base.join("tong-hop.json")).unwrap();
+    let reports = vanban::summary::report_files(&base.join("quy-1"))
+        .unwrap()
+        .iter()
+        .map(|f| vanban::summary::load_report(f).unwrap())
+        .collect();
+    let summary = vanban::summary::summarise(config, reports, &[], None).unwrap();
+    let content = vanban::content::Content::new(None).unwrap();
+    let req = vanban::report::ReportRequest { frame: &tmp, template: None, so: None, date: None, previous: None };
+    let err = vanban::report::build(&summary, &content, &req).unwrap_err().to_string();
+    assert_eq!(listed_keys(&err), properties(&schema, "").keys().cloned().collect::<BTreeSet<_>>());
+}
