@@ -414,6 +414,14 @@ fn fifos_and_devices_are_refused_without_blocking() {
     assert_eq!(stderr(&out), format!("lỗi: than-tu-tep.json: /body_file: \"noi-dung.txt\": {NOT_REGULAR}\n"));
     let out = vanban_within(&["render", "/dev/zero", "-o", "out", "-q"], d);
     assert_eq!(stderr(&out), format!("lỗi: /dev/zero: {NOT_REGULAR}\n"));
+    // A FIFO among the unit reports: refused as a report, the summary is still written.
+    let reports = sample_copy();
+    let fifo_report = reports.path().join("bao-cao/quy-1/ong.json");
+    assert!(Command::new("mkfifo").arg(&fifo_report).status().unwrap().success());
+    let out = vanban_within(&["summary", "bao-cao/quy-1", "-o", "t.xlsx", "-q"], reports.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&format!("lỗi: bao-cao/quy-1/ong.json: {NOT_REGULAR}")), "{}", stderr(&out));
+    assert!(reports.path().join("t.xlsx").exists());
     // A build of the folder: the FIFOs fail as items, the good document is written.
     let out = vanban_within(&["build", ".", "-o", "out"], d);
     assert!(d.join("out/doc.pdf").exists(), "{}", stderr(&out));
