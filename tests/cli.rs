@@ -414,6 +414,16 @@ fn fifos_and_devices_are_refused_without_blocking() {
     assert_eq!(stderr(&out), format!("lỗi: than-tu-tep.json: /body_file: \"noi-dung.txt\": {NOT_REGULAR}\n"));
     let out = vanban_within(&["render", "/dev/zero", "-o", "out", "-q"], d);
     assert_eq!(stderr(&out), format!("lỗi: /dev/zero: {NOT_REGULAR}\n"));
+    // A FIFO among the layout templates or the fonts: the run stops with the name, at once.
+    std::fs::create_dir(d.join("mau")).unwrap();
+    fifo("mau/main.typ");
+    let out = vanban_within(&["render", "doc.json", "--templates", "mau", "-o", "out", "-q"], d);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains(&format!("mau/main.typ: {NOT_REGULAR}")), "{}", stderr(&out));
+    std::fs::create_dir(d.join("phong")).unwrap();
+    fifo("phong/a.ttf");
+    let out = vanban_within(&["render", "doc.json", "--font-path", "phong", "-o", "out", "-q"], d);
+    assert!(stderr(&out).contains(NOT_REGULAR), "{}", stderr(&out));
     // A FIFO among the unit reports: refused as a report, the summary is still written.
     let reports = sample_copy();
     let fifo_report = reports.path().join("bao-cao/quy-1/ong.json");
