@@ -770,6 +770,35 @@ fn fuzz_unit_report_and_configuration_loaders() {
 }
 
 #[test]
+fn fuzz_report_frame() {
+    let base = root().join("samples/ninh-giang-2022/bao-cao");
+    let config = vanban::summary::load_config(&base.join("tong-hop.json")).unwrap();
+    let reports = vanban::summary::report_files(&base.join("quy-1"))
+        .unwrap()
+        .iter()
+        .map(|f| vanban::summary::load_report(f).unwrap())
+        .collect();
+    let summary = vanban::summary::summarise(config, reports, &[], None).unwrap();
+    let content = vanban::content::Content::new(None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bao-cao.json");
+    let frame = read_value(&base.join("bao-cao.json"));
+    fuzz(&frame, 300, 17, &|text| {
+        std::fs::write(&file, text).unwrap();
+        let req = vanban::report::ReportRequest { frame: &file, template: None, so: None, date: None, previous: None };
+        match vanban::report::build(&summary, &content, &req) {
+            Ok(_) => Ok(()),
+            Err(vanban::report::ReportError::Input(e)) => Err(e),
+            // A template error (a bad trích yếu template) is the template's message.
+            Err(vanban::report::ReportError::Content(e)) => {
+                assert!(e.to_string().starts_with("mẫu "), "{e}");
+                Ok(())
+            }
+        }
+    });
+}
+
+#[test]
 fn loader_regressions() {
     let parse = |v: &Value| vanban::data::parse(Path::new("r.json"), &v.to_string());
     // An annex without columns (used to panic: index out of bounds), directly and as a plan.
