@@ -326,7 +326,25 @@ impl Builder<'_> {
     }
 
     fn reports(&self, dir: &Path, rel: &Path, config: &Path) -> Result<(Vec<PathBuf>, Vec<String>), ItemError> {
-        let cfg = summary::load_config(config)?;
+        let cfg = match summary::load_config(config) {
+            Ok(cfg) => cfg,
+            Err(e) => {
+                // One configuration serves every period folder beside it: its problems are
+                // listed once, with the first folder; the others only point there.
+                let first = first_reports_dir(config);
+                return Err(match first {
+                    Some(first) if first != dir => data::InputError {
+                        file: config.to_path_buf(),
+                        problems: vec![data::Problem {
+                            pointer: String::new(),
+                            message: format!("tệp cấu hình có lỗi, đã liệt kê cùng thư mục {}", first.display()),
+                        }],
+                    },
+                    _ => e,
+                }
+                .into());
+            }
+        };
         let (reports, unreadable, errors) = summary::load_folder(dir).map_err(|e| data::InputError {
             file: dir.to_path_buf(),
             problems: vec![data::Problem {
@@ -360,6 +378,16 @@ impl Builder<'_> {
         written.push(xlsx_path);
         Ok((written, warnings))
     }
+}
+
+/// The first (sorted) folder of unit reports beside a configuration, as [`discover`] finds it.
+fn first_reports_dir(config: &Path) -> Option<PathBuf> {
+    let dir = config.parent()?;
+    sorted_entries(dir)
+        .ok()?
+        .into_iter()
+        .map(|e| e.path())
+        .find(|p| p.is_dir() && summary::report_files(p).is_ok_and(|f| !f.is_empty()))
 }
 
 /// Files a document or configuration names (`body_file`, `plan` and the plan's own body),

@@ -181,7 +181,8 @@ fn describe(e: &Error, source: Option<&str>) -> ContentError {
         ErrorKind::OutOfFuel => "mẫu chạy quá lâu (vòng lặp quá lớn hoặc vô tận) và đã bị dừng".to_string(),
         ErrorKind::SyntaxError => format!("sai cú pháp: {}", e.detail().unwrap_or("")),
         ErrorKind::TemplateNotFound => {
-            format!("không có mẫu {} (chỉ dùng được các mẫu .j2 trong thư mục mẫu)", e.detail().unwrap_or(""))
+            let name = e.detail().and_then(|d| d.split('"').nth(1)).unwrap_or("?");
+            format!("không có mẫu \"{name}\" (chỉ dùng được các mẫu .j2 trong thư mục mẫu)")
         }
         ErrorKind::InvalidOperation => format!("phép tính không hợp lệ: {}", e.detail().unwrap_or("")),
         ErrorKind::MissingArgument | ErrorKind::TooManyArguments => {
@@ -374,6 +375,7 @@ mod tests {
         assert!(err.0.starts_with("mẫu thu.j2"), "{}", err.0);
         // No filesystem: include only sees the embedded templates.
         let err = render("{% include '/etc/passwd' %}", serde_json::json!({})).unwrap_err();
-        assert!(err.0.contains("template not found") || err.0.contains("not found"), "{}", err.0);
+        assert!(err.0.contains("không có mẫu \"/etc/passwd\""), "{}", err.0);
+        assert!(!err.0.contains("include non-existing"), "no English: {}", err.0);
     }
 }

@@ -6,6 +6,7 @@
 //! only point inside the input's own directory.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -170,15 +171,62 @@ pub fn parse(path: &Path, json: &str) -> Result<Document, InputError> {
     }
     let shape = problems.clone();
     let result = Validator { file: path, problems }.document(raw);
-    match result {
-        Ok(doc) if shape.is_empty() => Ok(doc),
-        Ok(_) => Err(InputError { file: path.to_path_buf(), problems: shape }),
+    let mut e = match result {
+        Ok(doc) if shape.is_empty() => return Ok(doc),
+        Ok(_) => InputError { file: path.to_path_buf(), problems: shape },
         Err(mut e) => {
             let later = e.problems.split_off(shape.len());
             e.problems.extend(later.into_iter().filter(|p| !covered(&shape, &p.pointer)));
-            Err(e)
+            e
         }
+    };
+    if let Ok(value) = serde_json::from_str(json) {
+        in_document_order(&value, &mut e.problems);
     }
+    Err(e)
+}
+
+/// Sort problems in the order their places appear in the file (a missing field at the end
+/// of its object); problems at the same place keep their order.
+fn in_document_order(value: &serde_json::Value, problems: &mut [Problem]) {
+    fn walk(v: &serde_json::Value, at: String, ranks: &mut HashMap<String, usize>) {
+        ranks.insert(at.clone(), ranks.len());
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    walk(x, format!("{at}/{}", escape_key(k)), ranks);
+                }
+            }
+            serde_json::Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    walk(x, format!("{at}/{i}"), ranks);
+                }
+            }
+            _ => {}
+        }
+        // After every descendant: where a missing field of this object is reported.
+        ranks.insert(format!("{at}/\u{0}end"), ranks.len());
+    }
+    let mut ranks = HashMap::new();
+    walk(value, String::new(), &mut ranks);
+    let rank = |pointer: &str| {
+        let mut p = pointer;
+        loop {
+            if let Some(r) = ranks.get(p) {
+                return *r;
+            }
+            match p.rsplit_once('/') {
+                Some((parent, _)) => {
+                    if let Some(r) = ranks.get(&format!("{parent}/\u{0}end")) {
+                        return *r;
+                    }
+                    p = parent;
+                }
+                None => return usize::MAX,
+            }
+        }
+    };
+    problems.sort_by_cached_key(|p| rank(&p.pointer));
 }
 
 /// Read and deserialize a JSON file, with located, Vietnamese errors: every problem of

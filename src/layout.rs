@@ -142,8 +142,8 @@ impl Engine {
                 if !font_ext && !named {
                     continue;
                 }
-                let data = std::fs::read(&file)
-                    .map_err(|e| EngineError::Fonts { path: file.clone(), reason: crate::data::io_reason(&e) })?;
+                let data = crate::fsio::read_limited(&file, 64 * crate::fsio::MAX_INPUT_BYTES)
+                    .map_err(|e| EngineError::Fonts { path: file.clone(), reason: e.to_string() })?;
                 let before = fonts.len();
                 for font in Font::iter(Bytes::new(data)) {
                     fonts.push(font);
@@ -180,7 +180,8 @@ impl Engine {
                     "/{}",
                     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
                 );
-                let bytes = std::fs::read(&file).map_err(|e| fail(&file, &e))?;
+                let bytes = crate::fsio::read_limited(&file, MAX_TEMPLATE_BYTES)
+                    .map_err(|e| EngineError::Templates { path: file.clone(), reason: e.to_string() })?;
                 texts.retain(|(p, _)| *p != vpath);
                 texts.push((vpath, bytes));
             }

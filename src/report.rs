@@ -348,6 +348,17 @@ pub fn build(summary: &Summary, content: &Content, req: &ReportRequest<'_>) -> R
             .into());
         }
     };
+    // A name the frame gives must exist: the error names the frame and its path.
+    if req.template.is_none() && !content.has(&template) {
+        return Err(InputError {
+            file: req.frame.to_path_buf(),
+            problems: vec![data::Problem {
+                pointer: "/template".into(),
+                message: format!("không có mẫu nội dung \"{template}\" ({template}.j2)"),
+            }],
+        }
+        .into());
+    }
     let with_annex = !matches!(frame.remove("figures_annex"), Some(Value::Bool(false)));
     frame.remove("$schema");
     let co_quan =

@@ -296,3 +296,22 @@ fn a_killed_build_keeps_what_it_built() {
     let unchanged = json_lines(&again).iter().filter(|i| i["status"] == "unchanged").count();
     assert!(unchanged >= saved, "{unchanged} unchanged, {saved} saved");
 }
+
+#[test]
+fn a_bad_configuration_is_listed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy_dir(&sample("ninh-giang-2022"), &d.join("in"));
+    let cfg = d.join("in/bao-cao/tong-hop.json");
+    let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&cfg).unwrap()).unwrap();
+    v["mau"] = 1.into();
+    std::fs::write(&cfg, v.to_string()).unwrap();
+    let out = vanban(&["build", "in", "-o", "out"], d);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let listed = "lỗi: in/bao-cao/tong-hop.json: /mau: trường \"mau\" không có trong định dạng";
+    assert_eq!(err.matches(listed).count(), 1, "{err}");
+    let pointer = "lỗi: in/bao-cao/tong-hop.json: tệp cấu hình có lỗi, đã liệt kê cùng thư mục in/bao-cao/6-thang";
+    assert_eq!(err.matches(pointer).count(), 2, "{err}");
+    assert!(d.join("out/ke-hoach.pdf").exists(), "the plan is still built");
+}

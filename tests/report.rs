@@ -186,6 +186,17 @@ fn template_errors_name_template_line_and_expression() {
         "lỗi: mẫu bao-cao-tuyen-truyen-cchc.j2, dòng 2: biến không có trong dữ liệu (biểu thức: `tong.hoi_nghii`)\n"
     );
     assert!(!d.join("out/bao-cao-quy-1-2022.pdf").exists());
+    // The same typo given to a filter names the variable too.
+    std::fs::write(
+        d.join("mau/bao-cao-tuyen-truyen-cchc.j2"),
+        "I. KẾT QUẢ\nĐã tổ chức {{ tong.hoi_nghii | so }} hội nghị.\n",
+    )
+    .unwrap();
+    let out = vanban(&["report", "bao-cao/quy-1/", "-o", "out/", "--templates", "mau", "-q"], d);
+    assert_eq!(
+        stderr(&out),
+        "lỗi: mẫu bao-cao-tuyen-truyen-cchc.j2, dòng 2: biến không có trong dữ liệu (biểu thức: `tong.hoi_nghii | so`)\n"
+    );
     // An endless template is stopped.
     std::fs::write(
         d.join("mau/vo-tan.j2"),

@@ -269,9 +269,10 @@ fn keys_match_the_loader() {
         let mut doc = base();
         doc.pointer_mut(path).unwrap().as_object_mut().unwrap().insert("khong_co".into(), json!("x"));
         let err = loads(&doc, &root()).expect_err("an unknown key is refused");
-        let after = err.split("khong_co\"").nth(1).unwrap_or_else(|| panic!("{path}: unexpected message {err}"));
-        // `… (các trường hợp lệ: one of "$schema", "type", …)`: the quoted names.
-        let listed: BTreeSet<String> = after.split('"').skip(1).step_by(2).map(str::to_owned).collect();
+        let after =
+            err.split("các trường hợp lệ: ").nth(1).unwrap_or_else(|| panic!("{path}: unexpected message {err}"));
+        // `… (các trường hợp lệ: $schema, type, …)`: the names.
+        let listed: BTreeSet<String> = after.trim_end().trim_end_matches(')').split(", ").map(str::to_owned).collect();
         assert_eq!(listed, set(keys.iter().copied()), "{path}: keys the loader lists in \"{err}\"");
     }
 }
@@ -532,4 +533,392 @@ fn base() -> Value {
             "name": "Nguyễn Văn An"
         }
     })
+}
+
+// ---------------------------------------------------------------------------------------
+// Loader fuzz: seeded random mutations of valid inputs (documents, unit reports, summary
+// configurations) through the loaders. Every input must give a value or located Vietnamese
+// problems, never a panic. Deterministic (fixed seeds), a few seconds in CI; a failure
+// prints the input, to be kept below as a regression case.
+
+/// xorshift64*: small, deterministic, no dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Values known to have broken a loader, or at a boundary.
+fn nasty(rng: &mut Rng) -> Value {
+    let pick = [
+        json!(null),
+        json!(true),
+        json!(0),
+        json!(-1),
+        json!(1),
+        json!(255),
+        json!(256),
+        json!(4_294_967_296u64),
+        json!(9_223_372_036_854_775_808u64),
+        json!(u64::MAX),
+        json!(1_000_000_000_001u64),
+        json!(1.5),
+        json!(1e300),
+        json!(""),
+        json!(" "),
+        json!("\u{05d0}\u{05d1}"),
+        json!("\u{0627}\u{0644}\u{0639}\u{0631}\u{0628}\u{064a}\u{0629}"),
+        json!("a\nb"),
+        json!("\u{0000}\u{001b}"),
+        json!("2022-02-30"),
+        json!("{{phu_luc.x}}"),
+        json!("*đậm* | bảng | _x_ #h $m$ <b> \\ @ ="),
+        json!("x".repeat(40_000)),
+        json!("stt"),
+        json!("group"),
+        json!([]),
+        json!([[]]),
+        json!({}),
+        json!({"group": 1}),
+        json!({"key": "stt", "label": ""}),
+    ];
+    pick[rng.below(pick.len())].clone()
+}
+
+/// Every pointer of a value (objects and arrays included).
+fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                pointers(x, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                pointers(x, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+    out.push(at);
+}
+
+fn mutate(rng: &mut Rng, v: &mut Value) {
+    let mut all = Vec::new();
+    pointers(v, String::new(), &mut all);
+    let at = all[rng.below(all.len())].clone();
+    let new_key = ["x", "stt", "items", "group", "bold", "$schema", "type", "ky_thay"][rng.below(8)];
+    let target = v.pointer_mut(&at).unwrap();
+    match (rng.below(6), target) {
+        (0, Value::Object(m)) if !m.is_empty() => {
+            let k = m.keys().nth(rng.below(m.len())).unwrap().clone();
+            m.shift_remove(&k);
+        }
+        (1, Value::Object(m)) => {
+            m.insert(new_key.into(), nasty(rng));
+        }
+        (2, Value::Array(a)) if !a.is_empty() => {
+            let i = rng.below(a.len());
+            let copy = a[i].clone();
+            a.insert(i, copy);
+        }
+        (3, Value::Array(a)) => a.clear(),
+        (4, t) => *t = json!([t.clone()]),
+        (_, t) => *t = nasty(rng),
+    }
+}
+
+/// Text-level damage: truncation, a stray byte, a key written twice.
+fn damage(rng: &mut Rng, text: &str) -> String {
+    let cut = |n: usize| (0..=n).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+    match rng.below(3) {
+        0 => text[..cut(rng.below(text.len()))].to_string(),
+        1 => {
+            let i = cut(rng.below(text.len()));
+            let stray = ["}", "]", ",", "\"", ":", "\\", "\u{feff}", "0"][rng.below(8)];
+            format!("{}{stray}{}", &text[..i], &text[i..])
+        }
+        _ => text.replacen("{\"", "{\"type\": 1, \"", 1),
+    }
+}
+
+const ENGLISH_WORDS: [&str; 10] = [
+    "expected",
+    "invalid",
+    "unknown",
+    "one of",
+    "out of range",
+    "missing field",
+    "variant",
+    "struct ",
+    "sequence",
+    "EOF",
+];
+
+/// The loader's answer is a value, or problems that are located and Vietnamese.
+fn assert_located(input: &str, parsed: Option<&Value>, result: Result<(), vanban::data::InputError>) {
+    let Err(e) = result else { return };
+    assert!(!e.problems.is_empty(), "an error without problems for\n{input}");
+    for p in &e.problems {
+        assert!(!p.message.trim().is_empty(), "empty message for\n{input}");
+        for w in ENGLISH_WORDS {
+            assert!(!p.message.contains(w), "English \"{w}\" in \"{}\" for\n{input}", p.message);
+        }
+        assert!(p.pointer.is_empty() || p.pointer.starts_with('/'), "pointer {:?}", p.pointer);
+        // A path names the input: the place itself, or (a missing field) its parent.
+        if let Some(v) = parsed
+            && !p.pointer.is_empty()
+        {
+            let parent = p.pointer.rsplit_once('/').map_or("", |(a, _)| a);
+            assert!(
+                v.pointer(&p.pointer).is_some() || v.pointer(parent).is_some(),
+                "{}: {} names nothing in\n{input}",
+                p.pointer,
+                p.message
+            );
+        }
+    }
+}
+
+/// Run `load` on `count` mutations of `seed` (written to `file` when the loader reads files).
+fn fuzz(seed: &Value, count: usize, rng_seed: u64, load: &dyn Fn(&str) -> Result<(), vanban::data::InputError>) {
+    let mut rng = Rng(rng_seed);
+    for _ in 0..count {
+        let mut v = seed.clone();
+        for _ in 0..1 + rng.below(4) {
+            mutate(&mut rng, &mut v);
+        }
+        let mut text = v.to_string();
+        if rng.below(8) == 0 {
+            text = damage(&mut rng, &text);
+        }
+        let parsed: Option<Value> = serde_json::from_str(&text).ok();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| load(&text)));
+        let Ok(result) = result else { panic!("loader panicked on\n{text}") };
+        assert_located(&text, parsed.as_ref(), result);
+    }
+}
+
+fn document_seed() -> Value {
+    json!({
+        "type": "ke_hoach",
+        "issuer": {"parent": "UBND TỈNH", "name": "ỦY BAN NHÂN DÂN\nXÃ KIM LIÊN", "abbreviation": "UBND", "full_name": "Ủy ban nhân dân xã Kim Liên"},
+        "place": "Kim Liên",
+        "date": "2025-09-05",
+        "so": 7,
+        "trich_yeu": "Thử nghiệm",
+        "can_cu": ["Luật A"],
+        "body": "I. MỤC ĐÍCH\nNội dung {{phu_luc.a}}.",
+        "kinh_gui": ["Sở Nội vụ"],
+        "noi_nhan": ["UBND tỉnh"],
+        "luu": "VT",
+        "signer": {"authority": "KT", "on_behalf_of": "Chủ tịch", "title": "Phó Chủ tịch", "name": "Nguyễn Văn A"},
+        "annexes": [{
+            "id": "a", "title": "Nhiệm vụ", "numbering": "nested", "orientation": "auto",
+            "columns": [{"key": "stt", "label": "STT"}, {"key": "nv", "label": "Nhiệm vụ", "width": 3, "align": "left"}],
+            "rows": [{"group": "Nhóm"}, {"nv": "Việc", "items": [{"nv": "Việc con"}]}, {"stt": "", "nv": "Tổng", "bold": true}]
+        }]
+    })
+}
+
+#[test]
+fn fuzz_document_loader() {
+    let seed = document_seed();
+    assert!(vanban::data::parse(Path::new("seed.json"), &seed.to_string()).is_ok(), "the seed is valid");
+    fuzz(&seed, 3000, 0x9e37_79b9_7f4a_7c15, &|text| vanban::data::parse(Path::new("f.json"), text).map(|_| ()));
+    let sample: Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("samples/ninh-giang-2022/ke-hoach.json")).unwrap())
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("samples/ninh-giang-2022/ke-hoach.noi-dung.txt"),
+        dir.path().join("ke-hoach.noi-dung.txt"),
+    )
+    .unwrap();
+    let file = dir.path().join("ke-hoach.json");
+    fuzz(&sample, 300, 7, &|text| vanban::data::parse(&file, text).map(|_| ()));
+}
+
+#[test]
+fn fuzz_unit_report_and_configuration_loaders() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = root().join("samples/ninh-giang-2022");
+    let read = |p: &str| serde_json::from_str::<Value>(&std::fs::read_to_string(base.join(p)).unwrap()).unwrap();
+    let report = read("bao-cao/quy-1/phong-noi-vu.json");
+    let file = dir.path().join("r.json");
+    fuzz(&report, 1500, 11, &|text| {
+        std::fs::write(&file, text).unwrap();
+        vanban::summary::load_report(&file).map(|_| ())
+    });
+    // The configuration, without its plan (loaded once below) to keep this fast.
+    let mut config = read("bao-cao/tong-hop.json");
+    config.as_object_mut().unwrap().remove("plan");
+    config.as_object_mut().unwrap().remove("annex");
+    let file = dir.path().join("tong-hop.json");
+    fuzz(&config, 1000, 13, &|text| {
+        std::fs::write(&file, text).unwrap();
+        vanban::summary::load_config(&file).map(|_| ())
+    });
+}
+
+#[test]
+fn fuzz_report_frame() {
+    let base = root().join("samples/ninh-giang-2022/bao-cao");
+    let config = vanban::summary::load_config(&base.join("tong-hop.json")).unwrap();
+    let reports = vanban::summary::report_files(&base.join("quy-1"))
+        .unwrap()
+        .iter()
+        .map(|f| vanban::summary::load_report(f).unwrap())
+        .collect();
+    let summary = vanban::summary::summarise(config, reports, &[], None).unwrap();
+    let content = vanban::content::Content::new(None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bao-cao.json");
+    let frame = read_value(&base.join("bao-cao.json"));
+    fuzz(&frame, 300, 17, &|text| {
+        std::fs::write(&file, text).unwrap();
+        let req = vanban::report::ReportRequest { frame: &file, template: None, so: None, date: None, previous: None };
+        match vanban::report::build(&summary, &content, &req) {
+            Ok(_) => Ok(()),
+            Err(vanban::report::ReportError::Input(e)) => Err(e),
+            // A template error (a bad trích yếu template) is the template's message.
+            Err(vanban::report::ReportError::Content(e)) => {
+                assert!(e.to_string().starts_with("mẫu "), "{e}");
+                Ok(())
+            }
+        }
+    });
+}
+
+#[test]
+fn loader_regressions() {
+    let parse = |v: &Value| vanban::data::parse(Path::new("r.json"), &v.to_string());
+    // An annex without columns (used to panic: index out of bounds), directly and as a plan.
+    let mut d = document_seed();
+    d["annexes"][0]["columns"] = json!([]);
+    let e = parse(&d).unwrap_err();
+    assert!(e.problems.iter().any(|p| p.pointer == "/annexes/0/columns"), "{e}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.json"), d.to_string()).unwrap();
+    let mut config = serde_json::from_str::<Value>(
+        &std::fs::read_to_string(root().join("samples/ninh-giang-2022/bao-cao/tong-hop.json")).unwrap(),
+    )
+    .unwrap();
+    config["plan"] = "plan.json".into();
+    config["annex"] = "a".into();
+    std::fs::write(dir.path().join("tong-hop.json"), config.to_string()).unwrap();
+    let e = vanban::summary::load_config(&dir.path().join("tong-hop.json")).unwrap_err();
+    assert!(e.to_string().contains("/annexes/0/columns"), "{e}");
+    // Hebrew and Arabic letters are legal text: the loader keeps them as they are.
+    let mut d = document_seed();
+    d["signer"]["name"] = "\u{05d0}\u{05d1}".into();
+    d["annexes"][0]["rows"][1]["nv"] = "\u{0627}\u{0644}".into();
+    let doc = parse(&d).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(doc.signer.name, "\u{05d0}\u{05d1}");
+    // A list as a document; a figure of 2^63.
+    let e = vanban::data::parse(Path::new("r.json"), "[]").unwrap_err();
+    assert_eq!(e.problems[0].message, "sai kiểu dữ liệu: cần đối tượng JSON ({...}), nhận được danh sách 0 phần tử");
+    let mut r = serde_json::from_str::<Value>(
+        &std::fs::read_to_string(root().join("samples/ninh-giang-2022/bao-cao/quy-1/phong-noi-vu.json")).unwrap(),
+    )
+    .unwrap();
+    r["figures"]["van_ban"] = json!(9_223_372_036_854_775_808u64);
+    std::fs::write(dir.path().join("r.json"), r.to_string()).unwrap();
+    let e = vanban::summary::load_report(&dir.path().join("r.json")).unwrap_err();
+    assert_eq!(e.problems[0].pointer, "/figures/van_ban");
+}
+
+// ---------------------------------------------------------------------------------------
+// The schemas of the reporting files: unit reports, tong-hop.json, bao-cao.json.
+
+fn read_value(p: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// The keys a loader accepts, from its "unknown key" message.
+fn listed_keys(err: &str) -> BTreeSet<String> {
+    let after = err.split("các trường hợp lệ: ").nth(1).unwrap_or_else(|| panic!("unexpected message {err}"));
+    let list = after.split(')').next().unwrap();
+    list.split(", ").map(str::to_owned).collect()
+}
+
+#[test]
+fn reporting_schemas_match_the_samples_and_the_loaders() {
+    let base = root().join("samples/ninh-giang-2022/bao-cao");
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().join("x.json");
+
+    // Unit reports.
+    let schema = read_value(&root().join("schema/unit-report.schema.json"));
+    let mut reports: Vec<PathBuf> = Vec::new();
+    for period in ["quy-1", "quy-2", "6-thang"] {
+        reports.extend(vanban::summary::report_files(&base.join(period)).unwrap());
+    }
+    assert!(reports.len() > 60);
+    for r in &reports {
+        conforms(&schema, &read_value(r)).unwrap_or_else(|e| panic!("{}: {e}", r.display()));
+        vanban::summary::load_report(r).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let mut v = read_value(&reports[0]);
+    v["khong_co"] = json!(1);
+    std::fs::write(&tmp, v.to_string()).unwrap();
+    let err = vanban::summary::load_report(&tmp).unwrap_err().to_string();
+    assert_eq!(listed_keys(&err), properties(&schema, "").keys().cloned().collect::<BTreeSet<_>>());
+    // The bound of a figure: the schema's maximum is the loader's.
+    for (figure, ok) in [(1_000_000_000_000u64, true), (1_000_000_000_001, false)] {
+        let mut v = read_value(&reports[0]);
+        v["figures"]["van_ban"] = json!(figure);
+        std::fs::write(&tmp, v.to_string()).unwrap();
+        assert_eq!(conforms(&schema, &v).is_ok(), ok);
+        assert_eq!(vanban::summary::load_report(&tmp).is_ok(), ok, "{figure}");
+    }
+
+    // tong-hop.json.
+    let schema = read_value(&root().join("schema/tong-hop.schema.json"));
+    let config = read_value(&base.join("tong-hop.json"));
+    conforms(&schema, &config).unwrap();
+    vanban::summary::load_config(&base.join("tong-hop.json")).unwrap_or_else(|e| panic!("{e}"));
+    let mut v = config.clone();
+    v.as_object_mut().unwrap().remove("plan");
+    v["khong_co"] = json!(1);
+    std::fs::write(&tmp, v.to_string()).unwrap();
+    let err = vanban::summary::load_config(&tmp).unwrap_err().to_string();
+    assert_eq!(listed_keys(&err), properties(&schema, "").keys().cloned().collect::<BTreeSet<_>>());
+    for (pointer, keys) in
+        [("/indicators/0", "/properties/indicators/items"), ("/groups/0", "/properties/groups/items")]
+    {
+        let mut v = config.clone();
+        v.as_object_mut().unwrap().remove("plan");
+        v.pointer_mut(pointer).unwrap()["khong_co"] = json!(1);
+        std::fs::write(&tmp, v.to_string()).unwrap();
+        let err = vanban::summary::load_config(&tmp).unwrap_err().to_string();
+        assert_eq!(listed_keys(&err), properties(&schema, keys).keys().cloned().collect::<BTreeSet<_>>(), "{pointer}");
+    }
+
+    // bao-cao.json: checked by `report` before anything is written.
+    let schema = read_value(&root().join("schema/bao-cao.schema.json"));
+    let frame = read_value(&base.join("bao-cao.json"));
+    conforms(&schema, &frame).unwrap();
+    let mut v = frame.clone();
+    v["khong_co"] = json!(1);
+    std::fs::write(&tmp, v.to_string()).unwrap();
+    let config = vanban::summary::load_config(&base.join("tong-hop.json")).unwrap();
+    let reports = vanban::summary::report_files(&base.join("quy-1"))
+        .unwrap()
+        .iter()
+        .map(|f| vanban::summary::load_report(f).unwrap())
+        .collect();
+    let summary = vanban::summary::summarise(config, reports, &[], None).unwrap();
+    let content = vanban::content::Content::new(None).unwrap();
+    let req = vanban::report::ReportRequest { frame: &tmp, template: None, so: None, date: None, previous: None };
+    let err = vanban::report::build(&summary, &content, &req).unwrap_err().to_string();
+    assert_eq!(listed_keys(&err), properties(&schema, "").keys().cloned().collect::<BTreeSet<_>>());
 }

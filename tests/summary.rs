@@ -377,8 +377,15 @@ fn unit_reports_every_problem_at_once_and_duplicate_keys() {
     let text = text.replacen("\"da_hoan_thanh\"", "\"xong\"", 1);
     let text = text.replacen("\"kind\": \"quy\"", "\"kind\": \"thang\"", 1);
     std::fs::write(&p, text).unwrap();
+    let (p, mut v) = report(d, "phong-tu-phap.json");
+    v["unit"] = json!("Phòng\nTư pháp");
+    write(&p, &v);
     let (out, _) = run_summary(d, &[]);
     let err = stderr(&out);
+    assert!(
+        err.contains("lỗi: bao-cao/quy-1/phong-tu-phap.json: /unit: có xuống dòng; tên phải viết trên một dòng"),
+        "{err}"
+    );
     let f = "lỗi: bao-cao/quy-1/phong-noi-vu.json: ";
     for want in [
         "/figures/van_ban: trường \"van_ban\" được ghi hai lần trong cùng một đối tượng; chỉ ghi một lần",
