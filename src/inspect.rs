@@ -9,6 +9,37 @@ use typst::text::{FontStyle, FontWeight};
 use typst::visualize::Geometry;
 use typst_layout::PagedDocument;
 
+/// The ND30 text area of any page (Phụ lục I, I.3: the smallest margins allowed), in mm
+/// from the page edges: left, top, right, bottom. Ink may reach 0.5 mm past it (an italic
+/// overhang is drawn, not lost).
+pub const TEXT_AREA_MARGINS: (f64, f64, f64, f64) = (30.0, 20.0, 15.0, 20.0);
+const INK_TOLERANCE: f64 = 0.5;
+
+/// Text that a layout put outside the page's text area: it would be cut off or printed in
+/// the margin, so the document must not be written.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "nội dung tràn ra ngoài vùng in của trang {page} ({place}): “{text}”; phần này sẽ không in được. \
+     Hãy rút ngắn hoặc chia nhỏ đoạn văn, ô bảng hoặc dòng này"
+)]
+pub struct OffPage {
+    /// 1-based page number.
+    pub page: usize,
+    /// Where, in words: `lề dưới`, `lề trái` …
+    pub place: String,
+    /// The first text found there (shortened).
+    pub text: String,
+}
+
+/// Check that every glyph of a laid-out document lies inside its page's text area (page
+/// numbers excepted: digits in the top margin). Nothing is ever lost silently.
+///
+/// # Errors
+/// [`OffPage`] naming the first page and text outside the area.
+pub fn check_inside(doc: &PagedDocument) -> Result<(), OffPage> {
+    Inspection::new(doc).check_inside()
+}
+
 /// Millimetres in a typst length.
 pub fn mm(abs: Abs) -> f64 {
     abs.to_mm()
@@ -174,6 +205,33 @@ impl Inspection {
     /// The first line whose text starts with `prefix`.
     pub fn line_starting(&self, prefix: &str) -> Option<Line> {
         self.all_lines().into_iter().find(|l| l.text().starts_with(prefix))
+    }
+
+    /// See [`check_inside`].
+    ///
+    /// # Errors
+    /// [`OffPage`] for the first run outside its page's text area.
+    pub fn check_inside(&self) -> Result<(), OffPage> {
+        let (ml, mt, mr, mb) = TEXT_AREA_MARGINS;
+        for r in &self.runs {
+            let Some(&(w, h)) = self.pages.get(r.page) else { continue };
+            let (l, t, right, b) = r.ink;
+            let page_number = r.y < mt && r.text.trim().chars().all(|c| c.is_ascii_digit());
+            let place = if l < ml - INK_TOLERANCE {
+                "lề trái"
+            } else if right > w - mr + INK_TOLERANCE {
+                "lề phải"
+            } else if b > h - mb + INK_TOLERANCE {
+                "lề dưới"
+            } else if t < mt - INK_TOLERANCE && !page_number {
+                "lề trên"
+            } else {
+                continue;
+            };
+            let text: String = r.text.chars().take(60).collect();
+            return Err(OffPage { page: r.page + 1, place: place.into(), text });
+        }
+        Ok(())
     }
 
     /// The whole text in reading order, one printed line per line.

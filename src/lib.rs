@@ -54,6 +54,9 @@ pub enum ItemError {
     /// A content template failed.
     #[error(transparent)]
     Content(#[from] content::ContentError),
+    /// Text fell outside the page's text area.
+    #[error(transparent)]
+    OffPage(#[from] inspect::OffPage),
     /// The output could not be written.
     #[error(transparent)]
     Write(#[from] output::WriteError),
@@ -131,12 +134,14 @@ impl Rendered {
 pub fn render(engine: &Engine, doc: &Document, options: RenderOptions) -> Result<Rendered, ItemError> {
     let input = layout::LayoutInput::new(doc, engine.family());
     let (layout, mut warnings) = engine.layout(&input)?;
+    inspect::check_inside(&layout)?;
     let pdf = export::pdf(&layout, input.today, options.time)?;
     let mut annex_pdfs = Vec::new();
     if options.annex_separately {
         for i in 0..doc.annexes.len() {
             let input = layout::LayoutInput::standalone_annex(doc, engine.family(), i);
             let (annex_layout, more) = engine.layout(&input)?;
+            inspect::check_inside(&annex_layout)?;
             warnings.extend(more);
             let bytes = export::pdf(&annex_layout, input.today, options.time)?;
             annex_pdfs.push((annex_layout, bytes));

@@ -6,6 +6,7 @@ mod common;
 
 use common::*;
 use vanban::inspect::{Inspection, Line};
+use vanban::{Engine, EngineOptions};
 
 /// Text block of the templates: left 31 mm, right 16 mm, top/bottom 20 mm.
 const LEFT: f64 = 31.0;
@@ -380,4 +381,139 @@ fn parent_body_line_is_upright_caps_on_the_issuer_axis() {
     let rule = r.ins.rules.iter().find(|x| x.y > issuer.y && x.x < CENTRE).unwrap();
     let w = issuer.x1 - issuer.x0;
     assert!(rule.length >= w / 3.0 - 1.0 && rule.length <= w / 2.0 + 1.0);
+}
+
+// ---- The end of the document, justified lines, nothing lost ----
+
+/// Lines of justified body paragraphs (14 pt, starting at the left edge or the 1 cm
+/// indent) that the next body line continues (it starts at the left edge, one line
+/// below or at the top of the next page): (how many, those not ending at the right edge).
+fn inner_lines(ins: &Inspection, pages: std::ops::Range<usize>) -> (usize, Vec<String>) {
+    let body: Vec<Line> = pages
+        .flat_map(|p| ins.lines(p))
+        .filter(|l| l.size() == 14.0 && l.y > 20.0 && l.x0 > LEFT - 0.2 && l.x0 < LEFT + 10.2 && l.x1 > LEFT + 40.0)
+        .collect();
+    let (mut n, mut bad) = (0, Vec::new());
+    for w in body.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        let next = if a.page == b.page { b.y - a.y < 1.3 * 14.0 * PT + 0.3 } else { b.page == a.page + 1 };
+        if next && b.x0 < LEFT + 0.2 {
+            n += 1;
+            if (a.x1 - RIGHT).abs() > 0.3 {
+                bad.push(format!("page {} ends at {:.2}: {}", a.page + 1, a.x1, a.text()));
+            }
+        }
+    }
+    (n, bad)
+}
+
+fn with_body(body: &str) -> serde_json::Value {
+    let mut data = minimal();
+    data["body"] = body.into();
+    data
+}
+
+const FILLER: &str = "Các cơ quan, đơn vị tổ chức tuyên truyền sâu rộng về cải cách hành chính, chú trọng \
+    chuyển đổi số, dịch vụ công trực tuyến và sự hài lòng của người dân, doanh nghiệp đối với \
+    sự phục vụ của cơ quan hành chính nhà nước.";
+
+#[test]
+fn every_line_of_a_justified_paragraph_but_its_last_reaches_the_right_margin() {
+    let e = engine();
+    let long = format!("Trên đây là Kế hoạch của Ủy ban nhân dân xã. {} {} {} {}", FILLER, FILLER, FILLER, FILLER);
+    let bullet = format!("- {FILLER} {FILLER}");
+    let short = format!("Trên đây là Kế hoạch {FILLER}");
+    for last in [short.as_str(), long.as_str(), bullet.as_str()] {
+        let r = render_json(&e, &with_body(&format!("I. MỤC ĐÍCH\n{FILLER}\n{FILLER}\n{last}")).to_string());
+        let (n, bad) = inner_lines(&r.ins, 0..r.ins.pages.len());
+        assert!(n >= 3, "lines checked: {n}");
+        assert!(bad.is_empty(), "last paragraph {:?}…: {bad:#?}", &last[..20]);
+    }
+    let r = render_doc(&e, &load(&sample("kim-lien-2025/ke-hoach.json")));
+    let (n, bad) = inner_lines(&r.ins, 0..r.ins.pages.len());
+    assert!(n >= 20, "lines checked: {n}");
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
+/// The page of the signature and the lines of body text on it.
+fn signature_page_text_lines(ins: &Inspection) -> (usize, usize) {
+    let sig = line(ins, "TM. ỦY BAN NHÂN DÂN");
+    let nn = line(ins, "Nơi nhận:");
+    assert_eq!(sig.page, nn.page);
+    let text = ins.lines(sig.page).iter().filter(|l| l.size() == 14.0 && l.y > 20.0 && l.y < nn.y - 1.0).count();
+    (sig.page, text)
+}
+
+#[test]
+fn a_last_paragraph_longer_than_a_page_prints_every_word() {
+    let words: Vec<String> = (1..=4000).map(|i| format!("từ{i}")).collect();
+    let r = render_json(&engine(), &with_body(&format!("I. MỤC ĐÍCH\n{}.", words.join(" "))).to_string());
+    let text = r.ins.text();
+    let got: Vec<&str> = text.split_whitespace().filter(|w| w.starts_with("từ")).collect();
+    assert_eq!(got.len(), 4000, "words printed");
+    assert_eq!(got.last(), Some(&"từ4000."));
+    let (page, lines) = signature_page_text_lines(&r.ins);
+    assert!(page >= 3 && lines >= 2, "signature on page {} with {lines} lines of text", page + 1);
+    let (n, bad) = inner_lines(&r.ins, 0..r.ins.pages.len());
+    assert!(n > 200 && bad.is_empty(), "{n} lines, {bad:#?}");
+}
+
+#[test]
+fn a_body_ending_in_a_long_table_prints_every_row() {
+    let mut body = String::from("I. MỤC ĐÍCH\nSố liệu như sau:\n| Đơn vị | Số lượng |\n|---|---|\n");
+    for i in 1..=150 {
+        body.push_str(&format!("| Đơn vị số {i} | {i} |\n"));
+    }
+    let r = render_json(&engine(), &with_body(&body).to_string());
+    let text = r.ins.text();
+    for i in 1..=150 {
+        assert!(text.contains(&format!("Đơn vị số {i}\n{i}\n")), "row {i} missing");
+    }
+    // The header row is repeated on every page the table spans.
+    let pages: Vec<usize> =
+        r.ins.all_lines().iter().filter(|l| l.text().starts_with("Đơn vị số")).map(|l| l.page).collect();
+    for p in pages[0]..=*pages.last().unwrap() {
+        let lines = r.ins.lines(p);
+        let header = lines.iter().position(|l| l.text() == "Đơn vị" && l.bold());
+        let header = header.unwrap_or_else(|| panic!("no header on page {}", p + 1));
+        assert_eq!(lines[header + 1].text(), "Số lượng");
+        assert!(lines.iter().skip(header).any(|l| l.text().starts_with("Đơn vị số")), "header alone on page {}", p + 1);
+    }
+    line(&r.ins, "Nguyễn Văn A");
+}
+
+#[test]
+fn a_hundred_and_twenty_recipients_all_print_and_the_signature_keeps_its_text() {
+    let mut data = with_body(&format!("I. MỤC ĐÍCH\n{FILLER}\n{FILLER}"));
+    data["noi_nhan"] = (1..=120).map(|i| format!("UBND xã số {i}")).collect::<Vec<_>>().into();
+    let r = render_json(&engine(), &data.to_string());
+    let text = r.ins.text();
+    for i in 1..=120 {
+        assert!(text.contains(&format!("- UBND xã số {i};")), "recipient {i} missing");
+    }
+    let (page, lines) = signature_page_text_lines(&r.ins);
+    assert!(lines >= 2, "signature on page {} with {lines} lines of text", page + 1);
+    // Items continue right under one another in the left column.
+    let items: Vec<Line> = r.ins.all_lines().into_iter().filter(|l| l.size() == 11.0).collect();
+    for w in items.windows(2).filter(|w| w[0].page == w[1].page) {
+        assert_near(w[1].y - w[0].y, 11.0 * 1.15 * PT, 0.2, "item spacing");
+        assert_near(w[1].x0, LEFT, 0.5, "item flush left");
+    }
+    assert!(items.last().unwrap().page > page, "Nơi nhận continues on the next page");
+}
+
+#[test]
+fn text_outside_the_page_fails_the_item() {
+    let dir = std::env::temp_dir().join(format!("vanban-offpage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("main.typ"), "#set page(paper: \"a4\", margin: (left: 31mm, right: 16mm, y: 20mm))\n#block(breakable: false)[#for i in range(80) [Dòng số #i \\ ]]\n").unwrap();
+    let e = Engine::new(&EngineOptions { templates: Some(dir.clone()), ..Default::default() }).unwrap();
+    let doc = vanban::data::parse(std::path::Path::new("t.json"), &minimal().to_string()).unwrap();
+    let err = vanban::render(&e, &doc, vanban::RenderOptions::default()).err().expect("refused");
+    let msg = err.to_string();
+    assert!(msg.contains("tràn ra ngoài vùng in của trang 1") && msg.contains("lề dưới"), "{msg}");
+    std::fs::remove_dir_all(&dir).ok();
+    // The embedded template never triggers it.
+    let r = render_doc(&engine(), &load(&sample("ninh-giang-2022/ke-hoach.json")));
+    assert!(r.ins.check_inside().is_ok());
 }
