@@ -517,3 +517,144 @@ fn text_outside_the_page_fails_the_item() {
     let r = render_doc(&engine(), &load(&sample("ninh-giang-2022/ke-hoach.json")));
     assert!(r.ins.check_inside().is_ok());
 }
+
+// ---- Rules, titles, header column, headings, body tables ----
+
+#[test]
+fn under_rules_sit_clear_of_the_line_above() {
+    let r = ninh_giang();
+    let ins = &r.ins;
+    let check = |above: &Line, rule_near: &dyn Fn(&vanban::inspect::Rule) -> bool, what: &str| {
+        let rule = ins
+            .rules
+            .iter()
+            .find(|x| x.page == above.page && x.y > above.y && x.y < above.y + 10.0 && rule_near(x))
+            .unwrap_or_else(|| panic!("no rule under {what}"));
+        let drop = (rule.y - above.y) / (above.size() * PT);
+        assert!((0.45..=1.15).contains(&drop), "{what}: rule {drop:.2} em under the baseline");
+        // Nothing of the line above reaches down to it (descenders, parentheses).
+        let ink_bottom = above.runs.iter().map(|x| x.ink.3).fold(0.0, f64::max);
+        assert!(rule.y - ink_bottom >= 0.5, "{what}: {:.2} mm under the ink", rule.y - ink_bottom);
+        rule.length
+    };
+    let issuer = line(ins, "HUYỆN NINH GIANG");
+    let w = check(&issuer, &|x| x.x < 100.0, "issuer");
+    assert_near(w, 0.4 * (issuer.x1 - issuer.x0), 0.3, "issuer rule length");
+    let tn = line(ins, "Độc lập - Tự do - Hạnh phúc");
+    let w = check(&tn, &|x| x.x > 100.0, "Tiêu ngữ");
+    assert_near(w, tn.x1 - tn.x0, 0.3, "Tiêu ngữ rule length");
+    let ty = line(ins, "trên địa bàn huyện Ninh Giang");
+    check(&ty, &|_| true, "trích yếu");
+    let reference = ins.line_starting("(Kèm theo Kế hoạch số 18/KH-UBND").expect("annex reference");
+    let w = check(&reference, &|_| true, "annex reference");
+    assert_near(w, 0.4 * (reference.x1 - reference.x0), 0.6, "annex rule length");
+    // The body did not move: the Số line and the first paragraph stay where they were.
+    assert_near(line(ins, "Số: 18/KH-UBND").y, 39.78, 0.05, "Số line");
+}
+
+/// The bold 14 pt lines between the type name and the rule under them.
+fn title_lines(ins: &Inspection, type_name: &str) -> Vec<Line> {
+    let t = line(ins, type_name);
+    let rule = ins.rules.iter().find(|x| x.page == t.page && x.y > t.y && x.x > 60.0).unwrap();
+    ins.lines(t.page).into_iter().filter(|l| l.y > t.y && l.y < rule.y && l.bold() && l.size() == 14.0).collect()
+}
+
+fn assert_balanced(lines: &[Line], want: usize, what: &str) {
+    let texts: Vec<String> = lines.iter().map(Line::text).collect();
+    assert_eq!(lines.len(), want, "{what}: {texts:?}");
+    let widths: Vec<f64> = lines.iter().map(|l| l.x1 - l.x0).collect();
+    for (t, w) in texts.iter().zip(&widths) {
+        assert!(t.split_whitespace().count() >= 2, "{what}: a line of one word in {texts:?}");
+        assert!(*w <= widths[0] + 0.1, "{what}: the first line is the longest: {texts:?}");
+        assert!(*w >= 0.7 * widths[0], "{what}: similar lengths {widths:?}: {texts:?}");
+    }
+}
+
+#[test]
+fn titles_break_into_balanced_lines_unless_the_clerk_broke_them() {
+    let e = engine();
+    let mut data = minimal();
+    data["trich_yeu"] =
+        "Triển khai thực hiện Chương trình chuyển đổi số, phát triển chính quyền số trên địa bàn thành phố mũi nhọn"
+            .into();
+    let r = render_json(&e, &data.to_string());
+    assert_balanced(&title_lines(&r.ins, "KẾ HOẠCH"), 2, "two lines");
+    data["trich_yeu"] = "Tổ chức các hoạt động tuyên truyền, phổ biến chương trình chuyển đổi số quốc gia và phát triển chính quyền số, kinh tế số, xã hội số, công dân số trên địa bàn thành phố".into();
+    let r = render_json(&e, &data.to_string());
+    assert_balanced(&title_lines(&r.ins, "KẾ HOẠCH"), 3, "three lines");
+    // The clerk's line break wins, even where it is not balanced.
+    data["trich_yeu"] = "Tuyên truyền\ncải cách hành chính nhà nước năm 2026 trên địa bàn xã".into();
+    let r = render_json(&e, &data.to_string());
+    let texts: Vec<String> = title_lines(&r.ins, "KẾ HOẠCH").iter().map(Line::text).collect();
+    assert_eq!(texts, ["Tuyên truyền", "cải cách hành chính nhà nước năm 2026 trên địa bàn xã"]);
+}
+
+#[test]
+fn a_long_header_line_widens_the_left_column_then_breaks_balanced() {
+    let e = engine();
+    let mut data = minimal();
+    data["issuer"] = serde_json::json!({"parent": "UBND thành phố Cần Thơ", "name": "Sở Khoa học và Công nghệ", "abbreviation": "SKHCN"});
+    let r = render_json(&e, &data.to_string());
+    let name = line(&r.ins, "SỞ KHOA HỌC VÀ CÔNG NGHỆ");
+    assert!(name.x1 - name.x0 > 65.0 && name.x1 - name.x0 <= 78.0, "width {:.1}", name.x1 - name.x0);
+    assert_eq!(line(&r.ins, "UBND THÀNH PHỐ CẦN THƠ").size(), 13.0);
+    let qh = line(&r.ins, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
+    assert!(qh.size() >= 12.0, "Quốc hiệu 12-13 pt");
+    assert!(qh.x0 > name.x1 + 1.0 && qh.x1 <= RIGHT + 0.2, "columns apart, inside the text block");
+    data["issuer"]["parent"] = "UBND tỉnh Lào Cai".into();
+    data["issuer"]["name"] = "Ban Chỉ đạo chuyển đổi số và cải cách hành chính xã Phố Bảng".into();
+    let r = render_json(&e, &data.to_string());
+    let lines: Vec<Line> =
+        r.ins.lines(0).into_iter().filter(|l| l.bold() && l.size() == 13.0 && l.x1 < qh.x0 - 1.0).collect();
+    assert_balanced(&lines, 3, "issuer");
+    for l in &lines {
+        assert!(l.x0 >= LEFT - 0.5 && l.x1 - l.x0 <= 78.0);
+    }
+    assert_eq!(line(&r.ins, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").size(), 13.0);
+}
+
+#[test]
+fn headings_never_end_a_page() {
+    let e = engine();
+    let mut body = String::from("I. MỤC ĐÍCH\n");
+    for k in 1..=24 {
+        body.push_str(&format!("{k}. Nhiệm vụ số {k}\n"));
+        let n = 1 + k % 4;
+        body.push_str(&format!("{}\n", vec![FILLER; n].join(" ")));
+    }
+    let r = render_json(&e, &with_body(&body).to_string());
+    let sig = line(&r.ins, "TM. ỦY BAN NHÂN DÂN");
+    let mut checked = 0;
+    for p in 0..sig.page {
+        let lines: Vec<Line> = r.ins.lines(p).into_iter().filter(|l| l.y > 20.0).collect();
+        let last = lines.last().unwrap();
+        assert!(!last.bold(), "page {} ends with the heading {:?}", p + 1, last.text());
+        checked += 1;
+    }
+    assert!(checked >= 3);
+}
+
+#[test]
+fn a_body_table_keeps_its_header_and_bolds_the_total() {
+    let mut body = format!("I. KẾT QUẢ\n{}\n", vec![FILLER; 14].join("\n"));
+    body.push_str("| Nhóm | Số tin |\n|---|---|\n");
+    for i in 1..=30 {
+        body.push_str(&format!("| Nhóm {i} | {i} |\n"));
+    }
+    body.push_str("| Tổng cộng | 465 |\nHết.");
+    // Whatever the space left before the table, its header never ends a page alone.
+    for extra in 0..4 {
+        let b = body.replacen("I. KẾT QUẢ\n", &format!("I. KẾT QUẢ\n{}", "Mở đầu.\n".repeat(extra)), 1);
+        let r = render_json(&engine(), &with_body(&b).to_string());
+        for p in 0..r.ins.pages.len() {
+            let lines = r.ins.lines(p);
+            if let Some(h) = lines.iter().position(|l| l.text() == "Nhóm" && l.bold()) {
+                assert!(lines[h..].iter().any(|l| l.text().starts_with("Nhóm ")), "header alone on page {}", p + 1);
+            }
+        }
+        let total = line(&r.ins, "Tổng cộng");
+        assert!(total.bold(), "Tổng cộng bold");
+        let n = r.ins.all_lines().into_iter().find(|l| l.text() == "465").unwrap();
+        assert!(n.bold());
+    }
+}
