@@ -222,3 +222,23 @@ fn data_printed_by_templates_stays_data() {
     let line = ins.all_lines().into_iter().find(|l| l.text().contains("*Hồng*")).unwrap();
     assert!(line.runs.iter().all(|r| !r.italic));
 }
+
+#[test]
+fn figures_annex_headers_wrap_evenly() {
+    let dir = sample_copy();
+    let ins = report_layout(&dir.path().join("bao-cao/quy-1"), "bao-cao-tuyen-truyen-cchc", Some(45), None);
+    let annex = ins.line("Phụ lục").unwrap();
+    let reference =
+        ins.all_lines().into_iter().find(|l| l.page == annex.page && l.text().starts_with("(Kèm theo")).unwrap();
+    let first_row = ins.all_lines().into_iter().find(|l| l.page == annex.page && l.text() == "I").unwrap();
+    let header: Vec<_> =
+        ins.lines(annex.page).into_iter().filter(|l| l.y > reference.y + 3.0 && l.y < first_row.y - 3.0).collect();
+    // The longest header, "Văn bản chỉ đạo, hướng dẫn đã ban hành (văn bản)": its lines are
+    // the header lines centred on its column.
+    let first = header.iter().find(|l| l.text().starts_with("Văn bản")).expect("first indicator header");
+    let lines = header.iter().filter(|l| (l.centre() - first.centre()).abs() < 3.0).count();
+    // The widths before wrapped it one word per line on 10 lines.
+    assert!(lines <= 7, "longest header on {lines} lines");
+    let words = header.iter().filter(|l| (l.centre() - first.centre()).abs() < 3.0 && l.text().contains(' ')).count();
+    assert!(words * 2 >= lines, "{words} of its {lines} lines have more than one word");
+}
