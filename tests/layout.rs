@@ -658,3 +658,21 @@ fn a_body_table_keeps_its_header_and_bolds_the_total() {
         assert!(n.bold());
     }
 }
+
+#[test]
+fn footnotes_print_at_the_foot_of_the_page() {
+    let bases = (1..=12).map(|i| format!("Quyết định số {i}/QĐ-UBND ngày 0{}/01/2025", 1 + i % 9)).collect::<Vec<_>>();
+    let body = format!(
+        "I. MỤC ĐÍCH\nCăn cứ các văn bản chỉ đạo của cấp trên[^1], Ủy ban nhân dân xã ban hành Kế hoạch.\n{FILLER}\n[^1]: {}.",
+        bases.join("; ")
+    );
+    let r = render_json(&engine(), &with_body(&body).to_string());
+    let text = r.ins.text();
+    assert!(!text.contains("[^1]"), "{text}");
+    let mark = r.ins.runs.iter().find(|x| x.text == "1" && x.size < 14.0 && x.y > 60.0).expect("footnote mark");
+    let note = r.ins.line_starting("Quyết định số 1/QĐ-UBND").unwrap_or_else(|| panic!("note at the foot:\n{text}"));
+    assert_eq!(note.page, mark.page, "the note is on the page of its mark");
+    assert!(note.y > 200.0 && note.y < 277.0, "at the foot of the page: {:.1}", note.y);
+    assert!((10.0..=12.0).contains(&note.runs.last().unwrap().size), "10-12 pt");
+    assert!(text.contains("Quyết định số 12/QĐ-UBND ngày 04/01/2025."), "the whole note");
+}
