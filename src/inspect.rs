@@ -37,7 +37,53 @@ pub struct OffPage {
 /// # Errors
 /// [`OffPage`] naming the first page and text outside the area.
 pub fn check_inside(doc: &PagedDocument) -> Result<(), OffPage> {
-    Inspection::new(doc).check_inside()
+    // Walk the frames directly: no copy of the text unless something is outside (a
+    // 10,000-row annex would otherwise be copied whole just to be checked).
+    for (i, page) in doc.pages().iter().enumerate() {
+        let size = (mm(page.frame.width()), mm(page.frame.height()));
+        check_frame(&page.frame, Transform::identity(), i, size)?;
+    }
+    Ok(())
+}
+
+fn check_frame(frame: &Frame, ts: Transform, page: usize, size: (f64, f64)) -> Result<(), OffPage> {
+    for (pos, item) in frame.items() {
+        match item {
+            FrameItem::Group(group) => {
+                let inner = ts.pre_concat(Transform::translate(pos.x, pos.y)).pre_concat(group.transform);
+                check_frame(&group.frame, inner, page, size)?;
+            }
+            FrameItem::Text(text) => {
+                let at = pos.transform(ts);
+                let ink = ink_bounds(text, at);
+                let digits = text.text.trim().chars().all(|c| c.is_ascii_digit());
+                if let Some(place) = outside(ink, mm(at.y), digits, size) {
+                    let text: String = text.text.chars().take(60).collect();
+                    return Err(OffPage { page: page + 1, place: place.into(), text });
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Which margin an ink box enters, if any (`digits` at a baseline in the top margin: a
+/// page number).
+fn outside(ink: (f64, f64, f64, f64), baseline: f64, digits: bool, (w, h): (f64, f64)) -> Option<&'static str> {
+    let (ml, mt, mr, mb) = TEXT_AREA_MARGINS;
+    let (l, t, r, b) = ink;
+    if l < ml - INK_TOLERANCE {
+        Some("lề trái")
+    } else if r > w - mr + INK_TOLERANCE {
+        Some("lề phải")
+    } else if b > h - mb + INK_TOLERANCE {
+        Some("lề dưới")
+    } else if t < mt - INK_TOLERANCE && !(digits && baseline < mt) {
+        Some("lề trên")
+    } else {
+        None
+    }
 }
 
 /// Millimetres in a typst length.
@@ -212,24 +258,13 @@ impl Inspection {
     /// # Errors
     /// [`OffPage`] for the first run outside its page's text area.
     pub fn check_inside(&self) -> Result<(), OffPage> {
-        let (ml, mt, mr, mb) = TEXT_AREA_MARGINS;
         for r in &self.runs {
-            let Some(&(w, h)) = self.pages.get(r.page) else { continue };
-            let (l, t, right, b) = r.ink;
-            let page_number = r.y < mt && r.text.trim().chars().all(|c| c.is_ascii_digit());
-            let place = if l < ml - INK_TOLERANCE {
-                "lề trái"
-            } else if right > w - mr + INK_TOLERANCE {
-                "lề phải"
-            } else if b > h - mb + INK_TOLERANCE {
-                "lề dưới"
-            } else if t < mt - INK_TOLERANCE && !page_number {
-                "lề trên"
-            } else {
-                continue;
-            };
-            let text: String = r.text.chars().take(60).collect();
-            return Err(OffPage { page: r.page + 1, place: place.into(), text });
+            let Some(&size) = self.pages.get(r.page) else { continue };
+            let digits = r.text.trim().chars().all(|c| c.is_ascii_digit());
+            if let Some(place) = outside(r.ink, r.y, digits, size) {
+                let text: String = r.text.chars().take(60).collect();
+                return Err(OffPage { page: r.page + 1, place: place.into(), text });
+            }
         }
         Ok(())
     }
