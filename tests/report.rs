@@ -242,3 +242,35 @@ fn figures_annex_headers_wrap_evenly() {
     let words = header.iter().filter(|l| (l.centre() - first.centre()).abs() < 3.0 && l.text().contains(' ')).count();
     assert!(words * 2 >= lines, "{words} of its {lines} lines have more than one word");
 }
+
+#[test]
+fn a_report_template_ending_in_a_long_table_prints_every_row() {
+    let dir = sample_copy();
+    let d = dir.path();
+    std::fs::create_dir(d.join("mau")).unwrap();
+    std::fs::write(
+        d.join("mau/bang-dai.j2"),
+        "I. KẾT QUẢ\n| Nội dung | Số |\n|---|---|\n{% for i in range(200) %}| Dòng số {{ i + 1 }} | {{ i + 1 }} |\n{% endfor %}",
+    )
+    .unwrap();
+    let folder = d.join("bao-cao/quy-1");
+    let s = summarise(&folder);
+    let content = vanban::content::Content::new(Some(&d.join("mau"))).unwrap();
+    let frame: PathBuf = d.join("bao-cao/bao-cao.json");
+    let req = vanban::report::ReportRequest {
+        frame: &frame,
+        template: Some("bang-dai"),
+        so: None,
+        date: None,
+        previous: None,
+    };
+    let doc = vanban::report::build(&s, &content, &req).unwrap_or_else(|e| panic!("{e}"));
+    let r = vanban::render(&engine(), &doc, vanban::RenderOptions { tracking_workbook: false, ..Default::default() })
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ins = Inspection::new(&r.layout);
+    let text = ins.text();
+    for i in 1..=200 {
+        assert!(text.contains(&format!("Dòng số {i}\n{i}\n")), "row {i} missing");
+    }
+    assert!(ins.line("Nơi nhận:").is_some());
+}
