@@ -637,20 +637,24 @@ fn headings_never_end_a_page() {
 #[test]
 fn a_body_table_keeps_its_header_and_bolds_the_total() {
     let mut body = format!("I. KẾT QUẢ\n{}\n", vec![FILLER; 14].join("\n"));
-    body.push_str("| Nhóm | Số tin |\n|---|---|\n");
+    body.push_str("Kết quả theo nhóm như sau:\n| Nhóm | Số tin |\n|---|---|\n");
     for i in 1..=30 {
         body.push_str(&format!("| Nhóm {i} | {i} |\n"));
     }
     body.push_str("| Tổng cộng | 465 |\nHết.");
     // Whatever the space left before the table, its header never ends a page alone.
-    for extra in 0..4 {
+    for extra in (0..40).step_by(2) {
         let b = body.replacen("I. KẾT QUẢ\n", &format!("I. KẾT QUẢ\n{}", "Mở đầu.\n".repeat(extra)), 1);
         let r = render_json(&engine(), &with_body(&b).to_string());
         for p in 0..r.ins.pages.len() {
             let lines = r.ins.lines(p);
             if let Some(h) = lines.iter().position(|l| l.text() == "Nhóm" && l.bold()) {
-                assert!(lines[h..].iter().any(|l| l.text().starts_with("Nhóm ")), "header alone on page {}", p + 1);
+                let row = |l: &Line| l.text().starts_with("Nhóm ") || l.text() == "Tổng cộng";
+                assert!(lines[h..].iter().any(row), "header alone on page {}", p + 1);
             }
+            // The sentence that introduces the table stays with it.
+            let last = lines.iter().rfind(|l| l.y > 20.0).unwrap();
+            assert!(!last.text().ends_with("như sau:"), "page {} ends with the table's lead-in", p + 1);
         }
         let total = line(&r.ins, "Tổng cộng");
         assert!(total.bold(), "Tổng cộng bold");
