@@ -40,6 +40,10 @@ pub struct Run {
     /// does not break and typst otherwise would.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub nobreak: bool,
+    /// A footnote reference (`[^1]` in the text): the note, printed at the foot of the
+    /// page; the run's own text is empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub footnote: Vec<Run>,
 }
 
 /// One paragraph of the body.
@@ -66,11 +70,66 @@ impl Block {
     }
 }
 
+/// A footnote's text: a line `[^label]: text` (label: letters, digits, `-`, `_`).
+fn footnote_definition(line: &str) -> Option<(&str, &str)> {
+    let rest = line.strip_prefix("[^")?;
+    let end = rest.find("]:")?;
+    let label = &rest[..end];
+    let valid = !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    valid.then(|| (label, rest[end + 2..].trim()))
+}
+
+/// Replace each `[^label]` of a defined note by a footnote run.
+fn attach_footnotes(runs: Vec<Run>, notes: &std::collections::BTreeMap<&str, Vec<Run>>) -> Vec<Run> {
+    let mut out = Vec::with_capacity(runs.len());
+    for run in runs {
+        let mut rest = run.text.as_str();
+        let mut plain = String::new();
+        while let Some(at) = rest.find("[^") {
+            let after = &rest[at + 2..];
+            let note = after.find(']').and_then(|end| notes.get(&after[..end]).map(|n| (end, n)));
+            let Some((end, note)) = note else {
+                plain.push_str(&rest[..at + 2]);
+                rest = after;
+                continue;
+            };
+            plain.push_str(&rest[..at]);
+            if !plain.is_empty() {
+                out.push(Run { text: std::mem::take(&mut plain), ..run.clone() });
+            }
+            out.push(Run { text: String::new(), nobreak: false, footnote: note.clone(), ..run.clone() });
+            rest = &after[end + 1..];
+        }
+        plain.push_str(rest);
+        if !plain.is_empty() {
+            out.push(Run { text: plain, ..run });
+        }
+    }
+    out
+}
+
 /// Split clerk-written text into blocks: every non-empty line is a paragraph; consecutive
-/// lines starting with `|` are one table.
+/// lines starting with `|` are one table. A line `[^1]: text` is the note of the `[^1]`
+/// written in a paragraph, printed as a footnote; a note that nothing refers to stays a
+/// paragraph, a reference without a note stays text (nothing is lost).
 pub fn parse(text: &str) -> Vec<Block> {
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
+    let mut notes = std::collections::BTreeMap::new();
+    for (label, note) in lines.iter().filter_map(|l| footnote_definition(l)) {
+        let referenced = lines.iter().any(|l| footnote_definition(l).is_none() && l.contains(&format!("[^{label}]")));
+        if referenced && !notes.contains_key(label) {
+            notes.insert(label, inline(note));
+        }
+    }
     let mut blocks: Vec<Block> = Vec::new();
-    for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
+    let mut defined = std::collections::BTreeSet::new();
+    for line in lines.iter().copied() {
+        if let Some((label, _)) = footnote_definition(line)
+            && notes.contains_key(label)
+            && defined.insert(label)
+        {
+            continue;
+        }
         if let Some(row) = line.strip_prefix('|') {
             let row = row.strip_suffix('|').unwrap_or(row);
             let cells: Vec<String> = row.split('|').map(|c| c.trim().to_string()).collect();
@@ -93,7 +152,11 @@ pub fn parse(text: &str) -> Vec<Block> {
             }
             continue;
         }
-        blocks.push(parse_line(line));
+        let mut block = parse_line(line);
+        if !notes.is_empty() {
+            block.runs = attach_footnotes(block.runs, &notes);
+        }
+        blocks.push(block);
     }
     for b in blocks.iter_mut().filter(|b| b.kind == BlockKind::Table) {
         let width = b.cells.iter().map(Vec::len).max().unwrap_or(0);
@@ -171,7 +234,7 @@ pub fn inline(line: &str) -> Vec<Run> {
 
 /// Plain text as runs of one style, slashed tokens kept whole (căn cứ paragraphs).
 pub fn plain(text: &str, italic: bool) -> Vec<Run> {
-    keep_slashed_tokens(vec![Run { text: text.to_string(), bold: false, italic, nobreak: false }])
+    keep_slashed_tokens(vec![Run { text: text.to_string(), bold: false, italic, nobreak: false, footnote: Vec::new() }])
 }
 
 /// Split runs so that every whitespace-delimited token containing `/` between two
@@ -273,7 +336,7 @@ fn push(out: &mut Vec<Run>, text: String, bold: bool, italic: bool) {
         last.text.push_str(&text);
         return;
     }
-    out.push(Run { text, bold, italic, nobreak: false });
+    out.push(Run { text, bold, italic, nobreak: false, footnote: Vec::new() });
 }
 
 #[cfg(test)]
@@ -379,6 +442,23 @@ mod tests {
                 assert_eq!(strip(&text), strip(line.trim()), "{line:?}");
             }
         }
+    }
+
+    #[test]
+    fn footnotes_refer_to_their_note_lines() {
+        let blocks = parse(
+            "Căn cứ các văn bản[^1] và Luật[^x].\n[^1]: Nghị định số 30/2020/NĐ-CP; **Luật** 2025.\n[^2]: không ai gọi",
+        );
+        assert_eq!(blocks.len(), 2, "the used note line is not a paragraph; the unused one stays");
+        let runs = &blocks[0].runs;
+        let note = runs.iter().find(|r| !r.footnote.is_empty()).expect("a footnote run");
+        assert!(note.text.is_empty());
+        let text: String = note.footnote.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(text, "Nghị định số 30/2020/NĐ-CP; Luật 2025.");
+        assert!(note.footnote.iter().any(|r| r.bold));
+        let body: String = runs.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(body, "Căn cứ các văn bản và Luật[^x].", "an undefined reference stays text");
+        assert_eq!(blocks[1].plain(), "[^2]: không ai gọi");
     }
 
     #[test]

@@ -9,6 +9,83 @@ use typst::text::{FontStyle, FontWeight};
 use typst::visualize::Geometry;
 use typst_layout::PagedDocument;
 
+/// The ND30 text area of any page (Phụ lục I, I.3: the smallest margins allowed), in mm
+/// from the page edges: left, top, right, bottom. Ink may reach 0.5 mm past it (an italic
+/// overhang is drawn, not lost).
+pub const TEXT_AREA_MARGINS: (f64, f64, f64, f64) = (30.0, 20.0, 15.0, 20.0);
+const INK_TOLERANCE: f64 = 0.5;
+
+/// Text that a layout put outside the page's text area: it would be cut off or printed in
+/// the margin, so the document must not be written.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "nội dung tràn ra ngoài vùng in của trang {page} ({place}): “{text}”; phần này sẽ không in được. \
+     Hãy rút ngắn hoặc chia nhỏ đoạn văn, ô bảng hoặc dòng này"
+)]
+pub struct OffPage {
+    /// 1-based page number.
+    pub page: usize,
+    /// Where, in words: `lề dưới`, `lề trái` …
+    pub place: String,
+    /// The first text found there (shortened).
+    pub text: String,
+}
+
+/// Check that every glyph of a laid-out document lies inside its page's text area (page
+/// numbers excepted: digits in the top margin). Nothing is ever lost silently.
+///
+/// # Errors
+/// [`OffPage`] naming the first page and text outside the area.
+pub fn check_inside(doc: &PagedDocument) -> Result<(), OffPage> {
+    // Walk the frames directly: no copy of the text unless something is outside (a
+    // 10,000-row annex would otherwise be copied whole just to be checked).
+    for (i, page) in doc.pages().iter().enumerate() {
+        let size = (mm(page.frame.width()), mm(page.frame.height()));
+        check_frame(&page.frame, Transform::identity(), i, size)?;
+    }
+    Ok(())
+}
+
+fn check_frame(frame: &Frame, ts: Transform, page: usize, size: (f64, f64)) -> Result<(), OffPage> {
+    for (pos, item) in frame.items() {
+        match item {
+            FrameItem::Group(group) => {
+                let inner = ts.pre_concat(Transform::translate(pos.x, pos.y)).pre_concat(group.transform);
+                check_frame(&group.frame, inner, page, size)?;
+            }
+            FrameItem::Text(text) => {
+                let at = pos.transform(ts);
+                let ink = ink_bounds(text, at);
+                let digits = text.text.trim().chars().all(|c| c.is_ascii_digit());
+                if let Some(place) = outside(ink, mm(at.y), digits, size) {
+                    let text: String = text.text.chars().take(60).collect();
+                    return Err(OffPage { page: page + 1, place: place.into(), text });
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Which margin an ink box enters, if any (`digits` at a baseline in the top margin: a
+/// page number).
+fn outside(ink: (f64, f64, f64, f64), baseline: f64, digits: bool, (w, h): (f64, f64)) -> Option<&'static str> {
+    let (ml, mt, mr, mb) = TEXT_AREA_MARGINS;
+    let (l, t, r, b) = ink;
+    if l < ml - INK_TOLERANCE {
+        Some("lề trái")
+    } else if r > w - mr + INK_TOLERANCE {
+        Some("lề phải")
+    } else if b > h - mb + INK_TOLERANCE {
+        Some("lề dưới")
+    } else if t < mt - INK_TOLERANCE && !(digits && baseline < mt) {
+        Some("lề trên")
+    } else {
+        None
+    }
+}
+
 /// Millimetres in a typst length.
 pub fn mm(abs: Abs) -> f64 {
     abs.to_mm()
@@ -174,6 +251,22 @@ impl Inspection {
     /// The first line whose text starts with `prefix`.
     pub fn line_starting(&self, prefix: &str) -> Option<Line> {
         self.all_lines().into_iter().find(|l| l.text().starts_with(prefix))
+    }
+
+    /// See [`check_inside`].
+    ///
+    /// # Errors
+    /// [`OffPage`] for the first run outside its page's text area.
+    pub fn check_inside(&self) -> Result<(), OffPage> {
+        for r in &self.runs {
+            let Some(&size) = self.pages.get(r.page) else { continue };
+            let digits = r.text.trim().chars().all(|c| c.is_ascii_digit());
+            if let Some(place) = outside(r.ink, r.y, digits, size) {
+                let text: String = r.text.chars().take(60).collect();
+                return Err(OffPage { page: r.page + 1, place: place.into(), text });
+            }
+        }
+        Ok(())
     }
 
     /// The whole text in reading order, one printed line per line.

@@ -56,6 +56,9 @@ pub enum ItemError {
     /// A content template failed.
     #[error(transparent)]
     Content(#[from] content::ContentError),
+    /// Text fell outside the page's text area.
+    #[error(transparent)]
+    OffPage(#[from] inspect::OffPage),
     /// The output could not be written.
     #[error(transparent)]
     Write(#[from] output::WriteError),
@@ -177,6 +180,7 @@ pub fn render(engine: &Engine, doc: &Document, options: RenderOptions) -> Result
     let input = layout::LayoutInput::new(doc, engine.family());
     let (layout, mut warnings) = engine.layout(&input)?;
     let layout = export::repair_rtl_runs(layout);
+    inspect::check_inside(&layout)?;
     let pdf = export::pdf(&layout, input.today, options.time)?;
     let mut annex_pdfs = Vec::new();
     if options.annex_separately {
@@ -184,6 +188,7 @@ pub fn render(engine: &Engine, doc: &Document, options: RenderOptions) -> Result
             let input = layout::LayoutInput::standalone_annex(doc, engine.family(), i);
             let (annex_layout, more) = engine.layout(&input)?;
             let annex_layout = export::repair_rtl_runs(annex_layout);
+            inspect::check_inside(&annex_layout)?;
             warnings.extend(more);
             let bytes = export::pdf(&annex_layout, input.today, options.time)?;
             annex_pdfs.push((annex_layout, bytes));

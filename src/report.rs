@@ -241,21 +241,6 @@ fn with_zeros(figures: &BTreeMap<String, u64>, summary: &Summary) -> BTreeMap<St
 /// total), as annex JSON for the loader.
 pub fn figures_annex(summary: &Summary) -> Value {
     let inds = &summary.config.indicators;
-    let mut columns = vec![
-        json!({"key": "stt", "label": "STT", "width": 0.75, "align": "center"}),
-        json!({"key": "don_vi", "label": "Đơn vị", "width": 3.0}),
-    ];
-    for ind in inds {
-        let label = match (&ind.unit, &ind.ratio) {
-            (Some(u), _) => format!("{} ({u})", ind.label),
-            (None, Some(_)) => format!("{} (%)", ind.label),
-            (None, None) => ind.label.clone(),
-        };
-        // A ratio needs room for "100,00%" on one line.
-        let width = if ind.ratio.is_some() { 1.45 } else { 1.0 };
-        columns.push(json!({"key": format!("c_{}", ind.key), "label": label, "width": width, "align": "right"}));
-    }
-    columns.push(json!({"key": "ghi_chu", "label": "Ghi chú", "width": 1.2}));
     let cells = |figures: Option<&BTreeMap<String, u64>>| -> Map<String, Value> {
         let mut m = Map::new();
         if let Some(fig) = figures {
@@ -291,6 +276,58 @@ pub fn figures_annex(summary: &Summary) -> Value {
     total.insert("bold".into(), true.into());
     total.insert("don_vi".into(), "TỔNG CỘNG".into());
     rows.push(Value::Object(total));
+    // Column widths from the content, in mm of the landscape text block (250 mm; the
+    // table shares it out in proportion). Each figure column first gets room for its
+    // widest figure and its longest header word; what is left goes, half a millimetre at a
+    // time, to the column whose header needs the most lines, so headers wrap evenly
+    // (12 pt: ≈ 2 mm a character of a header, 2.1 mm a digit, 2.1 mm of cell insets).
+    const TEXT_WIDTH: f64 = 250.0;
+    const INSETS: f64 = 2.1;
+    let chars = |s: &str| s.chars().count() as f64;
+    let longest_word = |s: &str| s.split([' ', '/']).map(chars).fold(0.0, f64::max);
+    let longest_name = summary.groups.iter().flat_map(|g| g.units.iter().map(|u| chars(&u.name))).fold(0.0, f64::max);
+    // Unit names on one line up to about 22 characters, two lines beyond.
+    let (stt, don_vi, ghi_chu) = (10.0, (longest_name * 2.0 / 2.0 + INSETS).clamp(46.0, 56.0), 18.0);
+    let labels: Vec<String> = inds
+        .iter()
+        .map(|ind| match (&ind.unit, &ind.ratio) {
+            (Some(u), _) => format!("{} ({u})", ind.label),
+            (None, Some(_)) => format!("{} (%)", ind.label),
+            (None, None) => ind.label.clone(),
+        })
+        .collect();
+    let mut widths: Vec<f64> = inds
+        .iter()
+        .zip(&labels)
+        .map(|(ind, label)| {
+            // Room for the widest figure of the column on one line (bold in the totals).
+            let key = format!("c_{}", ind.key);
+            let figure =
+                rows.iter().filter_map(|r| r.get(&key)).filter_map(Value::as_str).map(chars).fold(1.0, f64::max);
+            (figure * 2.1 + INSETS + 1.0).max(longest_word(label) * 2.0 + INSETS)
+        })
+        .collect();
+    let header_lines = |label: &str, w: f64| (chars(label) * 2.0 / (w - INSETS)).ceil();
+    let mut left = TEXT_WIDTH - stt - don_vi - ghi_chu - widths.iter().sum::<f64>();
+    while left >= 0.5 && !widths.is_empty() {
+        let worst = (0..widths.len())
+            .max_by(|&a, &b| {
+                let (la, lb) = (header_lines(&labels[a], widths[a]), header_lines(&labels[b], widths[b]));
+                la.total_cmp(&lb).then(chars(&labels[a]).total_cmp(&chars(&labels[b])))
+            })
+            .unwrap_or(0);
+        widths[worst] += 0.5;
+        left -= 0.5;
+    }
+    let fr = |w: f64| (w * 10.0).round() / 100.0;
+    let mut columns = vec![
+        json!({"key": "stt", "label": "STT", "width": fr(stt), "align": "center"}),
+        json!({"key": "don_vi", "label": "Đơn vị", "width": fr(don_vi)}),
+    ];
+    for ((ind, label), w) in inds.iter().zip(labels).zip(widths) {
+        columns.push(json!({"key": format!("c_{}", ind.key), "label": label, "width": fr(w), "align": "right"}));
+    }
+    columns.push(json!({"key": "ghi_chu", "label": "Ghi chú", "width": fr(ghi_chu + left.max(0.0))}));
     json!({
         "id": FIGURES_ANNEX,
         "title": format!("Số liệu kết quả công tác tuyên truyền của các cơ quan, đơn vị {}", summary.period),

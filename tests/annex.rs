@@ -464,3 +464,22 @@ fn a_group_row_never_ends_a_page() {
     }
     assert!(seen > 100, "{seen} rows checked");
 }
+
+#[test]
+fn annex_title_breaks_into_balanced_lines() {
+    let r = render_with(&sample_doc(), false);
+    let ins = Inspection::new(&r.layout);
+    let label = line(&ins, "Phụ lục");
+    let reference = ins.line_starting("(Kèm theo").expect("reference line");
+    let title: Vec<Line> =
+        ins.lines(label.page).into_iter().filter(|l| l.y > label.y + 0.5 && l.y < reference.y - 0.5).collect();
+    let texts: Vec<String> = title.iter().map(Line::text).collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert_eq!(
+        texts.join(" "),
+        "CÁC NHIỆM VỤ, SẢN PHẨM THỰC HIỆN KẾ HOẠCH TUYÊN TRUYỀN CẢI CÁCH HÀNH CHÍNH NHÀ NƯỚC NĂM 2022"
+    );
+    let (w0, w1) = (title[0].x1 - title[0].x0, title[1].x1 - title[1].x0);
+    assert!(w0 >= w1 && w1 >= 0.7 * w0, "balanced: {w0:.1} / {w1:.1} mm: {texts:?}");
+    assert!(texts.iter().all(|t| t.split_whitespace().count() >= 2));
+}

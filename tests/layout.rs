@@ -6,6 +6,7 @@ mod common;
 
 use common::*;
 use vanban::inspect::{Inspection, Line};
+use vanban::{Engine, EngineOptions};
 
 /// Text block of the templates: left 31 mm, right 16 mm, top/bottom 20 mm.
 const LEFT: f64 = 31.0;
@@ -380,4 +381,302 @@ fn parent_body_line_is_upright_caps_on_the_issuer_axis() {
     let rule = r.ins.rules.iter().find(|x| x.y > issuer.y && x.x < CENTRE).unwrap();
     let w = issuer.x1 - issuer.x0;
     assert!(rule.length >= w / 3.0 - 1.0 && rule.length <= w / 2.0 + 1.0);
+}
+
+// ---- The end of the document, justified lines, nothing lost ----
+
+/// Lines of justified body paragraphs (14 pt, starting at the left edge or the 1 cm
+/// indent) that the next body line continues (it starts at the left edge, one line
+/// below or at the top of the next page): (how many, those not ending at the right edge).
+fn inner_lines(ins: &Inspection, pages: std::ops::Range<usize>) -> (usize, Vec<String>) {
+    let body: Vec<Line> = pages
+        .flat_map(|p| ins.lines(p))
+        .filter(|l| l.size() == 14.0 && l.y > 20.0 && l.x0 > LEFT - 0.2 && l.x0 < LEFT + 10.2 && l.x1 > LEFT + 40.0)
+        .collect();
+    let (mut n, mut bad) = (0, Vec::new());
+    for w in body.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        let next = if a.page == b.page { b.y - a.y < 1.3 * 14.0 * PT + 0.3 } else { b.page == a.page + 1 };
+        if next && b.x0 < LEFT + 0.2 {
+            n += 1;
+            if (a.x1 - RIGHT).abs() > 0.3 {
+                bad.push(format!("page {} ends at {:.2}: {}", a.page + 1, a.x1, a.text()));
+            }
+        }
+    }
+    (n, bad)
+}
+
+fn with_body(body: &str) -> serde_json::Value {
+    let mut data = minimal();
+    data["body"] = body.into();
+    data
+}
+
+const FILLER: &str = "Các cơ quan, đơn vị tổ chức tuyên truyền sâu rộng về cải cách hành chính, chú trọng \
+    chuyển đổi số, dịch vụ công trực tuyến và sự hài lòng của người dân, doanh nghiệp đối với \
+    sự phục vụ của cơ quan hành chính nhà nước.";
+
+#[test]
+fn every_line_of_a_justified_paragraph_but_its_last_reaches_the_right_margin() {
+    let e = engine();
+    let long = format!("Trên đây là Kế hoạch của Ủy ban nhân dân xã. {} {} {} {}", FILLER, FILLER, FILLER, FILLER);
+    let bullet = format!("- {FILLER} {FILLER}");
+    let short = format!("Trên đây là Kế hoạch {FILLER}");
+    for last in [short.as_str(), long.as_str(), bullet.as_str()] {
+        let r = render_json(&e, &with_body(&format!("I. MỤC ĐÍCH\n{FILLER}\n{FILLER}\n{last}")).to_string());
+        let (n, bad) = inner_lines(&r.ins, 0..r.ins.pages.len());
+        assert!(n >= 3, "lines checked: {n}");
+        assert!(bad.is_empty(), "last paragraph {:?}…: {bad:#?}", &last[..20]);
+    }
+    let r = render_doc(&e, &load(&sample("kim-lien-2025/ke-hoach.json")));
+    let (n, bad) = inner_lines(&r.ins, 0..r.ins.pages.len());
+    assert!(n >= 20, "lines checked: {n}");
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
+/// The page of the signature and the lines of body text on it.
+fn signature_page_text_lines(ins: &Inspection) -> (usize, usize) {
+    let sig = line(ins, "TM. ỦY BAN NHÂN DÂN");
+    let nn = line(ins, "Nơi nhận:");
+    assert_eq!(sig.page, nn.page);
+    let text = ins.lines(sig.page).iter().filter(|l| l.size() == 14.0 && l.y > 20.0 && l.y < nn.y - 1.0).count();
+    (sig.page, text)
+}
+
+#[test]
+fn a_last_paragraph_longer_than_a_page_prints_every_word() {
+    let words: Vec<String> = (1..=4000).map(|i| format!("từ{i}")).collect();
+    let r = render_json(&engine(), &with_body(&format!("I. MỤC ĐÍCH\n{}.", words.join(" "))).to_string());
+    let text = r.ins.text();
+    let got: Vec<&str> = text.split_whitespace().filter(|w| w.starts_with("từ")).collect();
+    assert_eq!(got.len(), 4000, "words printed");
+    assert_eq!(got.last(), Some(&"từ4000."));
+    let (page, lines) = signature_page_text_lines(&r.ins);
+    assert!(page >= 3 && lines >= 2, "signature on page {} with {lines} lines of text", page + 1);
+    let (n, bad) = inner_lines(&r.ins, 0..r.ins.pages.len());
+    assert!(n > 200 && bad.is_empty(), "{n} lines, {bad:#?}");
+}
+
+#[test]
+fn a_body_ending_in_a_long_table_prints_every_row() {
+    let mut body = String::from("I. MỤC ĐÍCH\nSố liệu như sau:\n| Đơn vị | Số lượng |\n|---|---|\n");
+    for i in 1..=150 {
+        body.push_str(&format!("| Đơn vị số {i} | {i} |\n"));
+    }
+    let r = render_json(&engine(), &with_body(&body).to_string());
+    let text = r.ins.text();
+    for i in 1..=150 {
+        assert!(text.contains(&format!("Đơn vị số {i}\n{i}\n")), "row {i} missing");
+    }
+    // The header row is repeated on every page the table spans.
+    let pages: Vec<usize> =
+        r.ins.all_lines().iter().filter(|l| l.text().starts_with("Đơn vị số")).map(|l| l.page).collect();
+    for p in pages[0]..=*pages.last().unwrap() {
+        let lines = r.ins.lines(p);
+        let header = lines.iter().position(|l| l.text() == "Đơn vị" && l.bold());
+        let header = header.unwrap_or_else(|| panic!("no header on page {}", p + 1));
+        assert_eq!(lines[header + 1].text(), "Số lượng");
+        assert!(lines.iter().skip(header).any(|l| l.text().starts_with("Đơn vị số")), "header alone on page {}", p + 1);
+    }
+    line(&r.ins, "Nguyễn Văn A");
+}
+
+#[test]
+fn a_hundred_and_twenty_recipients_all_print_and_the_signature_keeps_its_text() {
+    let mut data = with_body(&format!("I. MỤC ĐÍCH\n{FILLER}\n{FILLER}"));
+    data["noi_nhan"] = (1..=120).map(|i| format!("UBND xã số {i}")).collect::<Vec<_>>().into();
+    let r = render_json(&engine(), &data.to_string());
+    let text = r.ins.text();
+    for i in 1..=120 {
+        assert!(text.contains(&format!("- UBND xã số {i};")), "recipient {i} missing");
+    }
+    let (page, lines) = signature_page_text_lines(&r.ins);
+    assert!(lines >= 2, "signature on page {} with {lines} lines of text", page + 1);
+    // Items continue right under one another in the left column.
+    let items: Vec<Line> = r.ins.all_lines().into_iter().filter(|l| l.size() == 11.0).collect();
+    for w in items.windows(2).filter(|w| w[0].page == w[1].page) {
+        assert_near(w[1].y - w[0].y, 11.0 * 1.15 * PT, 0.2, "item spacing");
+        assert_near(w[1].x0, LEFT, 0.5, "item flush left");
+    }
+    assert!(items.last().unwrap().page > page, "Nơi nhận continues on the next page");
+}
+
+#[test]
+fn text_outside_the_page_fails_the_item() {
+    let dir = std::env::temp_dir().join(format!("vanban-offpage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("main.typ"), "#set page(paper: \"a4\", margin: (left: 31mm, right: 16mm, y: 20mm))\n#block(breakable: false)[#for i in range(80) [Dòng số #i \\ ]]\n").unwrap();
+    let e = Engine::new(&EngineOptions { templates: Some(dir.clone()), ..Default::default() }).unwrap();
+    let doc = vanban::data::parse(std::path::Path::new("t.json"), &minimal().to_string()).unwrap();
+    let err = vanban::render(&e, &doc, vanban::RenderOptions::default()).err().expect("refused");
+    let msg = err.to_string();
+    assert!(msg.contains("tràn ra ngoài vùng in của trang 1") && msg.contains("lề dưới"), "{msg}");
+    std::fs::remove_dir_all(&dir).ok();
+    // The embedded template never triggers it.
+    let r = render_doc(&engine(), &load(&sample("ninh-giang-2022/ke-hoach.json")));
+    assert!(r.ins.check_inside().is_ok());
+}
+
+// ---- Rules, titles, header column, headings, body tables ----
+
+#[test]
+fn under_rules_sit_clear_of_the_line_above() {
+    let r = ninh_giang();
+    let ins = &r.ins;
+    let check = |above: &Line, rule_near: &dyn Fn(&vanban::inspect::Rule) -> bool, what: &str| {
+        let rule = ins
+            .rules
+            .iter()
+            .find(|x| x.page == above.page && x.y > above.y && x.y < above.y + 10.0 && rule_near(x))
+            .unwrap_or_else(|| panic!("no rule under {what}"));
+        let drop = (rule.y - above.y) / (above.size() * PT);
+        assert!((0.45..=1.15).contains(&drop), "{what}: rule {drop:.2} em under the baseline");
+        // Nothing of the line above reaches down to it (descenders, parentheses).
+        let ink_bottom = above.runs.iter().map(|x| x.ink.3).fold(0.0, f64::max);
+        assert!(rule.y - ink_bottom >= 0.5, "{what}: {:.2} mm under the ink", rule.y - ink_bottom);
+        rule.length
+    };
+    let issuer = line(ins, "HUYỆN NINH GIANG");
+    let w = check(&issuer, &|x| x.x < 100.0, "issuer");
+    assert_near(w, 0.4 * (issuer.x1 - issuer.x0), 0.3, "issuer rule length");
+    let tn = line(ins, "Độc lập - Tự do - Hạnh phúc");
+    let w = check(&tn, &|x| x.x > 100.0, "Tiêu ngữ");
+    assert_near(w, tn.x1 - tn.x0, 0.3, "Tiêu ngữ rule length");
+    let ty = line(ins, "trên địa bàn huyện Ninh Giang");
+    check(&ty, &|_| true, "trích yếu");
+    let reference = ins.line_starting("(Kèm theo Kế hoạch số 18/KH-UBND").expect("annex reference");
+    let w = check(&reference, &|_| true, "annex reference");
+    assert_near(w, 0.4 * (reference.x1 - reference.x0), 0.6, "annex rule length");
+    // The body did not move: the Số line and the first paragraph stay where they were.
+    assert_near(line(ins, "Số: 18/KH-UBND").y, 39.78, 0.05, "Số line");
+}
+
+/// The bold 14 pt lines between the type name and the rule under them.
+fn title_lines(ins: &Inspection, type_name: &str) -> Vec<Line> {
+    let t = line(ins, type_name);
+    let rule = ins.rules.iter().find(|x| x.page == t.page && x.y > t.y && x.x > 60.0).unwrap();
+    ins.lines(t.page).into_iter().filter(|l| l.y > t.y && l.y < rule.y && l.bold() && l.size() == 14.0).collect()
+}
+
+fn assert_balanced(lines: &[Line], want: usize, what: &str) {
+    let texts: Vec<String> = lines.iter().map(Line::text).collect();
+    assert_eq!(lines.len(), want, "{what}: {texts:?}");
+    let widths: Vec<f64> = lines.iter().map(|l| l.x1 - l.x0).collect();
+    for (t, w) in texts.iter().zip(&widths) {
+        assert!(t.split_whitespace().count() >= 2, "{what}: a line of one word in {texts:?}");
+        assert!(*w <= widths[0] + 0.1, "{what}: the first line is the longest: {texts:?}");
+        assert!(*w >= 0.7 * widths[0], "{what}: similar lengths {widths:?}: {texts:?}");
+    }
+}
+
+#[test]
+fn titles_break_into_balanced_lines_unless_the_clerk_broke_them() {
+    let e = engine();
+    let mut data = minimal();
+    data["trich_yeu"] =
+        "Triển khai thực hiện Chương trình chuyển đổi số, phát triển chính quyền số trên địa bàn thành phố mũi nhọn"
+            .into();
+    let r = render_json(&e, &data.to_string());
+    assert_balanced(&title_lines(&r.ins, "KẾ HOẠCH"), 2, "two lines");
+    data["trich_yeu"] = "Tổ chức các hoạt động tuyên truyền, phổ biến chương trình chuyển đổi số quốc gia và phát triển chính quyền số, kinh tế số, xã hội số, công dân số trên địa bàn thành phố".into();
+    let r = render_json(&e, &data.to_string());
+    assert_balanced(&title_lines(&r.ins, "KẾ HOẠCH"), 3, "three lines");
+    // The clerk's line break wins, even where it is not balanced.
+    data["trich_yeu"] = "Tuyên truyền\ncải cách hành chính nhà nước năm 2026 trên địa bàn xã".into();
+    let r = render_json(&e, &data.to_string());
+    let texts: Vec<String> = title_lines(&r.ins, "KẾ HOẠCH").iter().map(Line::text).collect();
+    assert_eq!(texts, ["Tuyên truyền", "cải cách hành chính nhà nước năm 2026 trên địa bàn xã"]);
+}
+
+#[test]
+fn a_long_header_line_widens_the_left_column_then_breaks_balanced() {
+    let e = engine();
+    let mut data = minimal();
+    data["issuer"] = serde_json::json!({"parent": "UBND thành phố Cần Thơ", "name": "Sở Khoa học và Công nghệ", "abbreviation": "SKHCN"});
+    let r = render_json(&e, &data.to_string());
+    let name = line(&r.ins, "SỞ KHOA HỌC VÀ CÔNG NGHỆ");
+    assert!(name.x1 - name.x0 > 65.0 && name.x1 - name.x0 <= 78.0, "width {:.1}", name.x1 - name.x0);
+    assert_eq!(line(&r.ins, "UBND THÀNH PHỐ CẦN THƠ").size(), 13.0);
+    let qh = line(&r.ins, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
+    assert!(qh.size() >= 12.0, "Quốc hiệu 12-13 pt");
+    assert!(qh.x0 > name.x1 + 1.0 && qh.x1 <= RIGHT + 0.2, "columns apart, inside the text block");
+    data["issuer"]["parent"] = "UBND tỉnh Lào Cai".into();
+    data["issuer"]["name"] = "Ban Chỉ đạo chuyển đổi số và cải cách hành chính xã Phố Bảng".into();
+    let r = render_json(&e, &data.to_string());
+    let lines: Vec<Line> =
+        r.ins.lines(0).into_iter().filter(|l| l.bold() && l.size() == 13.0 && l.x1 < qh.x0 - 1.0).collect();
+    assert_balanced(&lines, 3, "issuer");
+    for l in &lines {
+        assert!(l.x0 >= LEFT - 0.5 && l.x1 - l.x0 <= 78.0);
+    }
+    assert_eq!(line(&r.ins, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").size(), 13.0);
+}
+
+#[test]
+fn headings_never_end_a_page() {
+    let e = engine();
+    let mut body = String::from("I. MỤC ĐÍCH\n");
+    for k in 1..=24 {
+        body.push_str(&format!("{k}. Nhiệm vụ số {k}\n"));
+        let n = 1 + k % 4;
+        body.push_str(&format!("{}\n", vec![FILLER; n].join(" ")));
+    }
+    let r = render_json(&e, &with_body(&body).to_string());
+    let sig = line(&r.ins, "TM. ỦY BAN NHÂN DÂN");
+    let mut checked = 0;
+    for p in 0..sig.page {
+        let lines: Vec<Line> = r.ins.lines(p).into_iter().filter(|l| l.y > 20.0).collect();
+        let last = lines.last().unwrap();
+        assert!(!last.bold(), "page {} ends with the heading {:?}", p + 1, last.text());
+        checked += 1;
+    }
+    assert!(checked >= 3);
+}
+
+#[test]
+fn a_body_table_keeps_its_header_and_bolds_the_total() {
+    let mut body = format!("I. KẾT QUẢ\n{}\n", vec![FILLER; 14].join("\n"));
+    body.push_str("Kết quả theo nhóm như sau:\n| Nhóm | Số tin |\n|---|---|\n");
+    for i in 1..=30 {
+        body.push_str(&format!("| Nhóm {i} | {i} |\n"));
+    }
+    body.push_str("| Tổng cộng | 465 |\nHết.");
+    // Whatever the space left before the table, its header never ends a page alone.
+    for extra in (0..40).step_by(2) {
+        let b = body.replacen("I. KẾT QUẢ\n", &format!("I. KẾT QUẢ\n{}", "Mở đầu.\n".repeat(extra)), 1);
+        let r = render_json(&engine(), &with_body(&b).to_string());
+        for p in 0..r.ins.pages.len() {
+            let lines = r.ins.lines(p);
+            if let Some(h) = lines.iter().position(|l| l.text() == "Nhóm" && l.bold()) {
+                let row = |l: &Line| l.text().starts_with("Nhóm ") || l.text() == "Tổng cộng";
+                assert!(lines[h..].iter().any(row), "header alone on page {}", p + 1);
+            }
+            // The sentence that introduces the table stays with it.
+            let last = lines.iter().rfind(|l| l.y > 20.0).unwrap();
+            assert!(!last.text().ends_with("như sau:"), "page {} ends with the table's lead-in", p + 1);
+        }
+        let total = line(&r.ins, "Tổng cộng");
+        assert!(total.bold(), "Tổng cộng bold");
+        let n = r.ins.all_lines().into_iter().find(|l| l.text() == "465").unwrap();
+        assert!(n.bold());
+    }
+}
+
+#[test]
+fn footnotes_print_at_the_foot_of_the_page() {
+    let bases = (1..=12).map(|i| format!("Quyết định số {i}/QĐ-UBND ngày 0{}/01/2025", 1 + i % 9)).collect::<Vec<_>>();
+    let body = format!(
+        "I. MỤC ĐÍCH\nCăn cứ các văn bản chỉ đạo của cấp trên[^1], Ủy ban nhân dân xã ban hành Kế hoạch.\n{FILLER}\n[^1]: {}.",
+        bases.join("; ")
+    );
+    let r = render_json(&engine(), &with_body(&body).to_string());
+    let text = r.ins.text();
+    assert!(!text.contains("[^1]"), "{text}");
+    let mark = r.ins.runs.iter().find(|x| x.text == "1" && x.size < 14.0 && x.y > 60.0).expect("footnote mark");
+    let note = r.ins.line_starting("Quyết định số 1/QĐ-UBND").unwrap_or_else(|| panic!("note at the foot:\n{text}"));
+    assert_eq!(note.page, mark.page, "the note is on the page of its mark");
+    assert!(note.y > 200.0 && note.y < 277.0, "at the foot of the page: {:.1}", note.y);
+    assert!((10.0..=12.0).contains(&note.runs.last().unwrap().size), "10-12 pt");
+    assert!(text.contains("Quyết định số 12/QĐ-UBND ngày 04/01/2025."), "the whole note");
 }

@@ -268,3 +268,55 @@ fn the_frame_is_checked_like_a_document() {
         "lỗi: bao-cao/bao-cao.json: /figures_annex: sai kiểu dữ liệu: cần true hoặc false, nhận được số 0\n"
     );
 }
+
+#[test]
+fn figures_annex_headers_wrap_evenly() {
+    let dir = sample_copy();
+    let ins = report_layout(&dir.path().join("bao-cao/quy-1"), "bao-cao-tuyen-truyen-cchc", Some(45), None);
+    let annex = ins.line("Phụ lục").unwrap();
+    let reference =
+        ins.all_lines().into_iter().find(|l| l.page == annex.page && l.text().starts_with("(Kèm theo")).unwrap();
+    let first_row = ins.all_lines().into_iter().find(|l| l.page == annex.page && l.text() == "I").unwrap();
+    let header: Vec<_> =
+        ins.lines(annex.page).into_iter().filter(|l| l.y > reference.y + 3.0 && l.y < first_row.y - 3.0).collect();
+    // The longest header, "Văn bản chỉ đạo, hướng dẫn đã ban hành (văn bản)": its lines are
+    // the header lines centred on its column.
+    let first = header.iter().find(|l| l.text().starts_with("Văn")).expect("first indicator header");
+    let lines = header.iter().filter(|l| (l.centre() - first.centre()).abs() < 3.0).count();
+    // The widths before wrapped it one word per line on 10 lines.
+    assert!(lines <= 7, "longest header on {lines} lines");
+    let words = header.iter().filter(|l| (l.centre() - first.centre()).abs() < 3.0 && l.text().contains(' ')).count();
+    assert!(words * 2 >= lines, "{words} of its {lines} lines have more than one word");
+}
+
+#[test]
+fn a_report_template_ending_in_a_long_table_prints_every_row() {
+    let dir = sample_copy();
+    let d = dir.path();
+    std::fs::create_dir(d.join("mau")).unwrap();
+    std::fs::write(
+        d.join("mau/bang-dai.j2"),
+        "I. KẾT QUẢ\n| Nội dung | Số |\n|---|---|\n{% for i in range(200) %}| Dòng số {{ i + 1 }} | {{ i + 1 }} |\n{% endfor %}",
+    )
+    .unwrap();
+    let folder = d.join("bao-cao/quy-1");
+    let s = summarise(&folder);
+    let content = vanban::content::Content::new(Some(&d.join("mau"))).unwrap();
+    let frame: PathBuf = d.join("bao-cao/bao-cao.json");
+    let req = vanban::report::ReportRequest {
+        frame: &frame,
+        template: Some("bang-dai"),
+        so: None,
+        date: None,
+        previous: None,
+    };
+    let doc = vanban::report::build(&s, &content, &req).unwrap_or_else(|e| panic!("{e}"));
+    let r = vanban::render(&engine(), &doc, vanban::RenderOptions { tracking_workbook: false, ..Default::default() })
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ins = Inspection::new(&r.layout);
+    let text = ins.text();
+    for i in 1..=200 {
+        assert!(text.contains(&format!("Dòng số {i}\n{i}\n")), "row {i} missing");
+    }
+    assert!(ins.line("Nơi nhận:").is_some());
+}
