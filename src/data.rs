@@ -133,15 +133,51 @@ struct RawIssuer {
     full_name: Option<String>,
 }
 
-#[derive(Deserialize)]
+/// The signer as written in the input (`signer` of a document; the head's signature of
+/// a summary workbook's footer uses the same fields).
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct RawSigner {
+pub struct RawSigner {
+    /// `TM`, `KT`, `TL`, `TUQ`, `Q`.
     #[serde(default)]
-    authority: Option<String>,
+    pub authority: Option<String>,
+    /// What the prefix applies to.
     #[serde(default)]
-    on_behalf_of: Option<String>,
-    title: String,
-    name: String,
+    pub on_behalf_of: Option<String>,
+    /// Under `TM.`: the head's title after `KT.`.
+    #[serde(default)]
+    pub ky_thay: Option<String>,
+    /// Under `TM.`: the head's title after `TL.`.
+    #[serde(default)]
+    pub thua_lenh: Option<String>,
+    /// Under `TM.`: the head's title after `TUQ.`.
+    #[serde(default)]
+    pub thua_uy_quyen: Option<String>,
+    /// The signer's own title.
+    pub title: String,
+    /// Họ tên.
+    pub name: String,
+}
+
+/// Check a signer with the rules of a document's `signer`; problems are located under
+/// `pointer` (`/footer`) instead of `/signer`.
+///
+/// # Errors
+/// Every problem found, with its JSON path.
+pub fn check_signer(file: &Path, pointer: &str, raw: &RawSigner) -> Result<Signer, Vec<Problem>> {
+    let mut v = Validator { file, problems: Vec::new() };
+    let signer = v.signer(raw);
+    if v.problems.is_empty() {
+        return Ok(signer);
+    }
+    Err(v
+        .problems
+        .into_iter()
+        .map(|p| Problem {
+            pointer: format!("{pointer}{}", p.pointer.strip_prefix("/signer").unwrap_or(&p.pointer)),
+            message: p.message,
+        })
+        .collect())
 }
 
 /// Read and validate one document file.
@@ -889,6 +925,66 @@ impl Validator<'_> {
         }
         let title = vn::upper(&self.required("/signer/title", &raw.title, false));
         let name = self.required("/signer/name", &raw.name, false);
-        Signer { authority, on_behalf_of, title, name }
+        let for_head = self.for_head(raw, authority, &title);
+        // A deputy never signs "TM." directly: the head's title comes between (ND30 Điều 13).
+        if authority == Some(Authority::Tm)
+            && for_head.is_none()
+            && let Some(head) = title.strip_prefix("PHÓ ")
+        {
+            self.problem(
+                "/signer/ky_thay",
+                format!(
+                    "cấp phó ký thay mặt tập thể phải ký thay người đứng đầu: thêm \"ky_thay\": \"{}\" để in dòng \"KT. {}\" giữa \"TM. …\" và \"{title}\"",
+                    head.trim(),
+                    head.trim()
+                ),
+            );
+        }
+        Signer { authority, on_behalf_of, for_head, title, name }
+    }
+
+    /// The `KT.`/`TL.`/`TUQ.` line under `TM.` (`ky_thay`, `thua_lenh`, `thua_uy_quyen`).
+    fn for_head(&mut self, raw: &RawSigner, authority: Option<Authority>, title: &str) -> Option<(Authority, String)> {
+        let given: Vec<(&str, Authority, &str)> = [
+            ("ky_thay", Authority::Kt, &raw.ky_thay),
+            ("thua_lenh", Authority::Tl, &raw.thua_lenh),
+            ("thua_uy_quyen", Authority::Tuq, &raw.thua_uy_quyen),
+        ]
+        .into_iter()
+        .filter_map(|(key, a, v)| v.as_deref().map(|v| (key, a, v)))
+        .collect();
+        let is_tm = authority == Some(Authority::Tm);
+        if given.len() > 1 {
+            let keys: Vec<String> = given.iter().map(|(k, ..)| format!("\"{k}\"")).collect();
+            self.problem(
+                &format!("/signer/{}", given[1].0),
+                format!("chỉ ghi một trong {}: dưới TM. chỉ có một dòng KT., TL. hoặc TUQ.", keys.join(", ")),
+            );
+        }
+        let (key, a, value) = given.first().copied()?;
+        let pointer = format!("/signer/{key}");
+        let head = vn::upper(&self.required(&pointer, value, false));
+        if !is_tm {
+            let hint = match authority {
+                None => format!(
+                    "thêm \"authority\": \"TM\" và \"on_behalf_of\" (tập thể, ví dụ \"ỦY BAN NHÂN DÂN\"); nếu không ký thay mặt tập thể thì dùng \"authority\": \"{}\" với \"on_behalf_of\": \"{head}\"",
+                    a.prefix().trim_end_matches('.')
+                ),
+                Some(other) => format!(
+                    "không dùng được cùng thẩm quyền {}: chỉ người ký thay mặt tập thể (\"authority\": \"TM\") mới có thêm dòng {} dưới dòng TM.",
+                    other.prefix(),
+                    a.prefix()
+                ),
+            };
+            self.problem(&pointer, hint);
+            return None;
+        }
+        if vn::upper(title) == head {
+            self.problem(
+                &pointer,
+                format!("chức vụ người ký \"{title}\" trùng với chức vụ sau {} (\"{head}\"): người đứng đầu ký thì bỏ trường \"{key}\"", a.prefix()),
+            );
+        }
+        Some((a, head))
     }
 }

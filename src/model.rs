@@ -12,6 +12,9 @@
 //! | `noi_nhan`  | nơi nhận: who receives copies, bottom left (ô 9b) |
 //! | `luu`       | lưu: who keeps the file copy, the last nơi nhận line (`Lưu: VT`) |
 //! | `dia_danh`  | địa danh: the place name before the date (ô 4); `place` in the input |
+//! | `ky_thay`   | ký thay: under `TM.`, the head's title a deputy signs for (`KT. CHỦ TỊCH`) |
+//! | `thua_lenh` | thừa lệnh: under `TM.`, the head's title after `TL.` (a chief of office signs) |
+//! | `thua_uy_quyen` | thừa ủy quyền: under `TM.`, the head's title after `TUQ.` |
 //!
 //! Everything else is in English.
 
@@ -132,6 +135,9 @@ pub struct Signer {
     /// What the prefix applies to: the collective body (TM.) or the head's title (KT., TL.,
     /// TUQ.), in caps.
     pub on_behalf_of: Option<String>,
+    /// Under `TM.`: the second prefix and the head's title it applies to (`KT.` +
+    /// `CHỦ TỊCH` when a deputy signs for the collective body), in caps.
+    pub for_head: Option<(Authority, String)>,
     /// The signer's own title (`CHỦ TỊCH`, `PHÓ CHỦ TỊCH`), in caps.
     pub title: String,
     /// Họ tên.
@@ -139,13 +145,19 @@ pub struct Signer {
 }
 
 impl Signer {
-    /// The all-caps lines of ô 7a: `TM. ỦY BAN NHÂN DÂN` / `CHỦ TỊCH`.
+    /// The all-caps lines of ô 7a: `TM. ỦY BAN NHÂN DÂN` / `CHỦ TỊCH`, or for a deputy
+    /// `TM. ỦY BAN NHÂN DÂN` / `KT. CHỦ TỊCH` / `PHÓ CHỦ TỊCH`.
     pub fn title_lines(&self) -> Vec<String> {
-        match (self.authority, &self.on_behalf_of) {
-            (Some(Authority::Q), _) => vec![format!("Q. {}", self.title)],
-            (Some(a), Some(of)) => vec![format!("{} {of}", a.prefix()), self.title.clone()],
-            _ => vec![self.title.clone()],
+        let mut lines = match (self.authority, &self.on_behalf_of) {
+            (Some(Authority::Q), _) => return vec![format!("Q. {}", self.title)],
+            (Some(a), Some(of)) => vec![format!("{} {of}", a.prefix())],
+            _ => Vec::new(),
+        };
+        if let Some((a, head)) = &self.for_head {
+            lines.push(format!("{} {head}", a.prefix()));
         }
+        lines.push(self.title.clone());
+        lines
     }
 }
 

@@ -509,10 +509,21 @@ fn write_summary_sheet(
     // Footer: place and date, then the two signatures.
     let foot = total_row + 2;
     sheet.merge_range(foot, right_start, foot, last_col, date_line, &f.date_line)?;
+    // The head's title may take several lines (`TM. …` / `KT. …` / title), one per row;
+    // the names stay three rows below the last title line.
     sheet.merge_range(foot + 1, 0, foot + 1, left_end, &cfg.footer.preparer, &f.sign)?;
-    sheet.merge_range(foot + 1, right_start, foot + 1, last_col, &cfg.footer.head, &f.sign)?;
-    sheet.merge_range(foot + 5, 0, foot + 5, left_end, &cfg.footer.preparer_name, &f.sign_name)?;
-    sheet.merge_range(foot + 5, right_start, foot + 5, last_col, &cfg.footer.head_name, &f.sign_name)?;
+    let head_lines: Vec<&str> = if cfg.footer.head_lines.is_empty() {
+        vec![cfg.footer.head.as_str()]
+    } else {
+        cfg.footer.head_lines.iter().map(String::as_str).collect()
+    };
+    for (i, l) in head_lines.iter().enumerate() {
+        let row = foot + 1 + i as u32;
+        sheet.merge_range(row, right_start, row, last_col, l, &f.sign)?;
+    }
+    let names = foot + 4 + head_lines.len() as u32;
+    sheet.merge_range(names, 0, names, left_end, &cfg.footer.preparer_name, &f.sign_name)?;
+    sheet.merge_range(names, right_start, names, last_col, &cfg.footer.head_name, &f.sign_name)?;
 
     // Widths, view, print.
     sheet.set_column_width(0, 6)?;

@@ -381,3 +381,38 @@ fn parent_body_line_is_upright_caps_on_the_issuer_axis() {
     let w = issuer.x1 - issuer.x0;
     assert!(rule.length >= w / 3.0 - 1.0 && rule.length <= w / 2.0 + 1.0);
 }
+
+#[test]
+fn deputy_signs_for_the_collective_body_under_tm_and_kt() {
+    let mut data = minimal();
+    data["signer"] = serde_json::json!({"authority": "TM", "on_behalf_of": "Ủy ban nhân dân",
+        "ky_thay": "Chủ tịch", "title": "Phó Chủ tịch", "name": "Trần Thị B"});
+    let r = render_json(&engine(), &data.to_string());
+    let ins = &r.ins;
+    let tm = line(ins, "TM. ỦY BAN NHÂN DÂN");
+    let kt = line(ins, "KT. CHỦ TỊCH");
+    let pct = line(ins, "PHÓ CHỦ TỊCH");
+    let name = line(ins, "Trần Thị B");
+    assert!(tm.y < kt.y && kt.y < pct.y && pct.y < name.y, "TM. / KT. / title / name from top to bottom");
+    for l in [&tm, &kt, &pct] {
+        assert_eq!(l.size(), 14.0);
+        assert!(l.bold());
+        assert_near(l.centre(), tm.centre(), 1.0, "title lines centred on one axis");
+    }
+    // Single-spaced: baselines 1.15 × 14 pt apart.
+    assert_near(kt.y - tm.y, 1.15 * 14.0 * PT, 0.3, "TM. to KT.");
+    assert_near(pct.y - kt.y, 1.15 * 14.0 * PT, 0.3, "KT. to title");
+    assert!(name.y - pct.y >= 25.0, "room for signature and seal");
+
+    // TL. and TUQ. the same way.
+    for (key, prefix) in [("thua_lenh", "TL. CHỦ TỊCH"), ("thua_uy_quyen", "TUQ. CHỦ TỊCH")] {
+        let mut data = minimal();
+        data["signer"] = serde_json::json!({"authority": "TM", "on_behalf_of": "Ủy ban nhân dân",
+            key: "Chủ tịch", "title": "Chánh Văn phòng", "name": "Lê Văn C"});
+        let r = render_json(&engine(), &data.to_string());
+        let tm = line(&r.ins, "TM. ỦY BAN NHÂN DÂN");
+        let second = line(&r.ins, prefix);
+        let own = line(&r.ins, "CHÁNH VĂN PHÒNG");
+        assert!(tm.y < second.y && second.y < own.y, "{key}");
+    }
+}
