@@ -15,7 +15,7 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization};
 use crate::annex::{self, Annex, Column, Numbering, RawRow};
 use crate::body;
 use crate::doctype::{self, DocType};
-use crate::model::{Authority, Document, IssueDate, Issuer, Signer};
+use crate::model::{Authority, Document, IssueDate, Issuer, Recipient, Signer};
 use crate::vn;
 
 /// Largest input file read (JSON or body text): far above any real document.
@@ -87,7 +87,7 @@ struct RawDocument {
     body_file: Option<String>,
     #[serde(default)]
     kinh_gui: Vec<String>,
-    noi_nhan: Vec<String>,
+    noi_nhan: Vec<serde_json::Value>,
     #[serde(default)]
     luu: Option<String>,
     signer: RawSigner,
@@ -485,12 +485,7 @@ impl Validator<'_> {
             let t = self.required(&format!("/kinh_gui/{i}"), r, false);
             kinh_gui.push(t.trim_start_matches(['-', '–', ' ']).trim_end_matches([';', '.', ',', ' ']).to_string());
         }
-        let mut noi_nhan: Vec<String> = Vec::new();
-        for (i, item) in raw.noi_nhan.iter().enumerate() {
-            let t = self.required(&format!("/noi_nhan/{i}"), item, false);
-            let t = t.trim_start_matches(['-', '–', '+', ' ']).trim_end_matches([';', '.', ',', ' ']).to_string();
-            noi_nhan.push(t);
-        }
+        let mut noi_nhan = self.noi_nhan(&raw.noi_nhan);
         let mut luu = match &raw.luu {
             Some(l) => {
                 let l = self.required("/luu", l, false);
@@ -499,7 +494,8 @@ impl Validator<'_> {
             None => String::new(),
         };
         // "Lưu: VT" written as the last nơi nhận item is taken as the lưu line.
-        let last_luu = noi_nhan.last().and_then(|l| strip_luu(l));
+        let last_luu =
+            noi_nhan.last().filter(|r| r.items.is_empty()).and_then(|r| strip_luu(&r.name)).map(str::to_owned);
         if let Some(rest) = last_luu.map(|r| r.trim().to_string()) {
             if luu.is_empty() {
                 luu = rest;
@@ -893,6 +889,81 @@ impl Validator<'_> {
                 None
             }
         }
+    }
+
+    /// Nơi nhận items: a string (`"Sở Nội vụ"`, `"- Bộ Nội vụ (để b/c);"`), or an item with
+    /// sub-items (`{"name": "UBND các xã, phường", "items": ["xã A", "xã B"]}`); a string
+    /// written `+ xã A;` is a sub-item of the item before it.
+    fn noi_nhan(&mut self, raw: &[serde_json::Value]) -> Vec<Recipient> {
+        let clean =
+            |t: &str, lead: &[char]| t.trim_start_matches(lead).trim_end_matches([';', '.', ',', ':', ' ']).to_string();
+        let mut out: Vec<Recipient> = Vec::new();
+        for (i, item) in raw.iter().enumerate() {
+            let pointer = format!("/noi_nhan/{i}");
+            match item {
+                serde_json::Value::String(s) => {
+                    let t = self.required(&pointer, s, false);
+                    if t.starts_with('+') {
+                        match out.last_mut() {
+                            Some(parent) => parent.items.push(clean(&t, &['+', ' '])),
+                            None => self.problem(
+                                &pointer,
+                                "dòng \"+ …\" là mục con: cần một nơi nhận đứng trước (ví dụ \"UBND các xã, phường:\")",
+                            ),
+                        }
+                    } else {
+                        out.push(Recipient::new(clean(&t, &['-', '–', ' '])));
+                    }
+                }
+                serde_json::Value::Object(map) => {
+                    for key in map.keys().filter(|k| !matches!(k.as_str(), "name" | "items")) {
+                        self.problem(
+                            &format!("{pointer}/{key}"),
+                            format!("trường không hợp lệ \"{key}\" (các trường hợp lệ: \"name\", \"items\")"),
+                        );
+                    }
+                    let name = match map.get("name") {
+                        Some(serde_json::Value::String(s)) => clean(&self.required(&format!("{pointer}/name"), s, false), &['-', '–', ' ']),
+                        Some(_) => {
+                            self.problem(&format!("{pointer}/name"), "sai kiểu dữ liệu: cần chuỗi (tên nơi nhận)");
+                            String::new()
+                        }
+                        None => {
+                            self.problem(&format!("{pointer}/name"), "thiếu trường bắt buộc");
+                            String::new()
+                        }
+                    };
+                    let mut items = Vec::new();
+                    match map.get("items") {
+                        Some(serde_json::Value::Array(subs)) if !subs.is_empty() => {
+                            for (k, sub) in subs.iter().enumerate() {
+                                let sp = format!("{pointer}/items/{k}");
+                                match sub {
+                                    serde_json::Value::String(s) => {
+                                        items.push(clean(&self.required(&sp, s, false), &['+', '-', '–', ' ']));
+                                    }
+                                    _ => self.problem(&sp, "sai kiểu dữ liệu: cần chuỗi (một nơi nhận con)"),
+                                }
+                            }
+                        }
+                        Some(serde_json::Value::Array(_)) => {
+                            self.problem(&format!("{pointer}/items"), "cần ít nhất một nơi nhận con (hoặc ghi nơi nhận là một chuỗi)")
+                        }
+                        Some(_) => self.problem(
+                            &format!("{pointer}/items"),
+                            "sai kiểu dữ liệu: cần danh sách (mảng JSON [...]) các nơi nhận con",
+                        ),
+                        None => self.problem(&format!("{pointer}/items"), "thiếu trường bắt buộc"),
+                    }
+                    out.push(Recipient { name, items });
+                }
+                _ => self.problem(
+                    &pointer,
+                    "sai kiểu dữ liệu: cần chuỗi (một nơi nhận) hoặc đối tượng {\"name\": …, \"items\": [...]} (nơi nhận có mục con)",
+                ),
+            }
+        }
+        out
     }
 
     fn signer(&mut self, raw: &RawSigner) -> Signer {

@@ -47,13 +47,30 @@ pub struct Document {
     /// Kính gửi (ô 9a): recipients of a công văn, or of a tờ trình / báo cáo sent upward.
     pub kinh_gui: Vec<String>,
     /// Nơi nhận items, without the leading `- ` and the closing `;`.
-    pub noi_nhan: Vec<String>,
+    pub noi_nhan: Vec<Recipient>,
     /// What follows `Lưu:` (`VT`, `VT, NV`).
     pub luu: String,
     /// Người ký (ô 7).
     pub signer: Signer,
     /// Phụ lục, in order.
     pub annexes: Vec<Annex>,
+}
+
+/// One nơi nhận item; an item with sub-items prints `- UBND các xã, phường:` and then
+/// one `+ xã A;` line per sub-item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    /// The item, without the leading `- ` and the closing `;` or `:`.
+    pub name: String,
+    /// Sub-items, without the leading `+ ` and the closing `;`.
+    pub items: Vec<String>,
+}
+
+impl Recipient {
+    /// An item without sub-items.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into(), items: Vec::new() }
+    }
 }
 
 /// Cơ quan ban hành and its chủ quản (ô 2).
@@ -183,14 +200,23 @@ impl Document {
         self.trich_yeu.join(" ")
     }
 
-    /// Nơi nhận as printed: `- item;` … `- Lưu: VT.`. With a Kính gửi the first item is
+    /// Nơi nhận as printed: `- item;` … `- Lưu: VT.`; an item with sub-items ends `:` and
+    /// is followed by its `+ sub-item;` lines. With a Kính gửi the first item is
     /// `- Như trên;` (ND30 §3.9).
     pub fn noi_nhan_lines(&self) -> Vec<String> {
-        let mut items: Vec<&str> = self.noi_nhan.iter().map(String::as_str).collect();
-        if !self.kinh_gui.is_empty() && items.first().is_none_or(|i| !i.eq_ignore_ascii_case("Như trên")) {
-            items.insert(0, "Như trên");
+        let mut lines = Vec::new();
+        if !self.kinh_gui.is_empty() && self.noi_nhan.first().is_none_or(|i| !i.name.eq_ignore_ascii_case("Như trên"))
+        {
+            lines.push("- Như trên;".to_string());
         }
-        let mut lines: Vec<String> = items.iter().map(|i| format!("- {i};")).collect();
+        for r in &self.noi_nhan {
+            if r.items.is_empty() {
+                lines.push(format!("- {};", r.name));
+            } else {
+                lines.push(format!("- {}:", r.name));
+                lines.extend(r.items.iter().map(|i| format!("+ {i};")));
+            }
+        }
         lines.push(format!("- Lưu: {}.", self.luu));
         lines
     }

@@ -111,6 +111,23 @@ fn impossible_signer_combinations_say_what_to_write() {
 }
 
 #[test]
+fn noi_nhan_sub_items_are_checked() {
+    let mut d = minimal();
+    d["noi_nhan"] =
+        serde_json::json!(["+ xã A", {"name": "UBND các xã", "items": []}, 7, {"items": ["xã B"], "ghi_chu": "x"}]);
+    let e = render_err(&d).1;
+    for want in [
+        "/noi_nhan/0: dòng \"+ …\" là mục con: cần một nơi nhận đứng trước",
+        "/noi_nhan/1/items: cần ít nhất một nơi nhận con",
+        "/noi_nhan/2: sai kiểu dữ liệu: cần chuỗi (một nơi nhận) hoặc đối tượng",
+        "/noi_nhan/3/ghi_chu: trường không hợp lệ",
+        "/noi_nhan/3/name: thiếu trường bắt buộc",
+    ] {
+        assert!(e.contains(want), "{want:?} not in:\n{e}");
+    }
+}
+
+#[test]
 fn wrong_type() {
     let mut d = minimal();
     d["so"] = "18".into();

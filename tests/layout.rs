@@ -416,3 +416,46 @@ fn deputy_signs_for_the_collective_body_under_tm_and_kt() {
         assert!(tm.y < second.y && second.y < own.y, "{key}");
     }
 }
+
+#[test]
+fn noi_nhan_items_with_sub_items_and_notes() {
+    let mut data = minimal();
+    data["noi_nhan"] = serde_json::json!([
+        "- Bộ Nội vụ (để b/c);",
+        {"name": "UBND các xã, phường", "items": ["xã Kim Liên", "phường Vinh Phú;"]},
+        "Các phòng chuyên môn:",
+        "+ Phòng Văn hóa - Xã hội;",
+        "+ Phòng Kinh tế",
+        "Lưu: VT, VP"
+    ]);
+    let r = render_json(&engine(), &data.to_string());
+    let ins = &r.ins;
+    let nn = line(ins, "Nơi nhận:");
+    let items: Vec<Line> =
+        ins.lines(nn.page).into_iter().filter(|l| l.y > nn.y && l.x0 < CENTRE - 10.0 && l.size() == 11.0).collect();
+    let texts: Vec<String> = items.iter().map(Line::text).collect();
+    assert_eq!(
+        texts,
+        [
+            "- Bộ Nội vụ (để b/c);",
+            "- UBND các xã, phường:",
+            "+ xã Kim Liên;",
+            "+ phường Vinh Phú;",
+            "- Các phòng chuyên môn:",
+            "+ Phòng Văn hóa - Xã hội;",
+            "+ Phòng Kinh tế;",
+            "- Lưu: VT, VP.",
+        ]
+    );
+    for (l, t) in items.iter().zip(&texts) {
+        assert_eq!(l.size(), 11.0, "{t}");
+        if t.starts_with('+') {
+            // Indented under the item's text (past `- `), not flush left.
+            assert!(l.x0 > LEFT + 1.0 && l.x0 < LEFT + 4.0, "{t}: starts at {:.2}", l.x0);
+        } else {
+            assert_near(l.x0, LEFT, 0.5, t);
+        }
+    }
+    // Single-spaced like the other items.
+    assert_near(items[2].y - items[1].y, 1.15 * 11.0 * PT, 0.3, "sub-item spacing");
+}
