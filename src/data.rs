@@ -661,7 +661,8 @@ impl Validator<'_> {
             if out.iter().any(|a| a.id == id) {
                 self.problem(&at("/id"), format!("trùng mã phụ lục \"{id}\""));
             }
-            let title = self.required(&at("/title"), &raw.title, false);
+            // Broken by the clerk with `\n` like the trích yếu; kept as one string.
+            let title = self.lines(&at("/title"), &raw.title).join("\n");
             let numbering = match raw.numbering.as_deref() {
                 None => Numbering::Continuous,
                 Some(n) => Numbering::parse(n).unwrap_or_else(|| {

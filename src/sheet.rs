@@ -123,7 +123,7 @@ fn write_annex(
     let own = annex.columns.len() as u16;
 
     // Title block naming the plan.
-    let title = format!("{}: {}", vn::upper(&doc.annex_label(index)), vn::upper(&annex.title));
+    let title = format!("{}: {}", vn::upper(&doc.annex_label(index)), vn::upper(&annex.title.replace('\n', " ")));
     sheet.merge_range(0, 0, 0, last_col, &title, &f.title)?;
     sheet.set_row_height(0, 36)?;
     sheet.merge_range(1, 0, 1, last_col, &doc.annex_reference().replace(vn::NBSP, " "), &f.subtitle)?;

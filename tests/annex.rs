@@ -464,3 +464,20 @@ fn a_group_row_never_ends_a_page() {
     }
     assert!(seen > 100, "{seen} rows checked");
 }
+
+#[test]
+fn annex_title_keeps_the_clerks_breaks_and_mixed_case_words() {
+    let task = json!({"nhiem_vu": "Triển khai", "chu_tri": "UBND xã", "thoi_gian": "2025", "san_pham": "Báo cáo"});
+    let (_, _, ins, start) =
+        with_annex("so", "Danh mục nhiệm vụ chuyển đổi số, ứng dụng IoT\nvà xác thực eKYC, VNeID năm 2025", vec![task]);
+    let lines = ins.lines(start);
+    let texts: Vec<String> = lines.iter().map(Line::text).collect();
+    let i = texts
+        .iter()
+        .position(|t| t == "DANH MỤC NHIỆM VỤ CHUYỂN ĐỔI SỐ, ỨNG DỤNG IoT")
+        .unwrap_or_else(|| panic!("{texts:?}"));
+    assert_eq!(texts[i + 1], "VÀ XÁC THỰC eKYC, VNeID NĂM 2025", "the clerk's line break");
+    assert!(lines[i + 1].bold() && lines[i + 1].size() == 14.0);
+    // Single-spaced like the other heading lines.
+    assert!((lines[i + 1].y - lines[i].y - 1.15 * 14.0 * PT).abs() < 0.3);
+}
