@@ -459,3 +459,15 @@ fn noi_nhan_items_with_sub_items_and_notes() {
     // Single-spaced like the other items.
     assert_near(items[2].y - items[1].y, 1.15 * 11.0 * PT, 0.3, "sub-item spacing");
 }
+
+#[test]
+fn numbered_heading_without_the_last_dot_is_a_heading() {
+    let mut data = minimal();
+    data["body"] =
+        "I. NỘI DUNG\n1.3 Tổ chức thực hiện\nCác đơn vị triển khai theo chức năng, nhiệm vụ được giao.".into();
+    let r = render_json(&engine(), &data.to_string());
+    let h = line(&r.ins, "1.3 Tổ chức thực hiện");
+    assert!(h.bold(), "a titled khoản is bold like `1.3.`");
+    let after = r.ins.line_starting("Các đơn vị triển khai").unwrap();
+    assert!(!after.bold());
+}
