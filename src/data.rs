@@ -82,6 +82,8 @@ struct RawDocument {
     #[serde(default)]
     can_cu: Vec<String>,
     #[serde(default)]
+    can_cu_style: Option<String>,
+    #[serde(default)]
     body: Option<String>,
     #[serde(default)]
     body_file: Option<String>,
@@ -472,6 +474,22 @@ impl Validator<'_> {
                 t.trim_end_matches([';', '.', ',']).trim_end().to_string()
             })
             .collect();
+        // Decisions cite their bases in italics; plans and the other named documents
+        // upright, as body text leading into the issuing sentence. `can_cu_style` overrides.
+        let can_cu_italic = match raw.can_cu_style.as_deref().map(str::trim) {
+            None => doc_type.is_some_and(|t| t.family == doctype::Family::Decision),
+            Some("italic") => true,
+            Some("upright") => false,
+            Some(other) => {
+                self.problem(
+                    "/can_cu_style",
+                    format!(
+                        "kiểu chữ căn cứ \"{other}\" không hợp lệ (cần: upright - chữ đứng, hoặc italic - chữ nghiêng)"
+                    ),
+                );
+                false
+            }
+        };
         let annexes = self.annexes(&raw.annexes);
         if !annexes.is_empty() && issuer.full_name.is_none() {
             self.problem(
@@ -531,6 +549,7 @@ impl Validator<'_> {
             date,
             trich_yeu,
             can_cu,
+            can_cu_italic,
             body,
             kinh_gui,
             noi_nhan,

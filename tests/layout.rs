@@ -173,7 +173,8 @@ fn title_and_trich_yeu_are_centred_with_a_short_rule() {
     assert!(rule.length >= widest / 3.0 - 1.0 && rule.length <= widest / 2.0 + 1.0);
     assert_near(rule.x + rule.length / 2.0, CENTRE, 1.0, "trích yếu rule centre");
     let can_cu = ins.line_starting("Căn cứ Nghị quyết số 76/NQ-CP").unwrap();
-    assert!(can_cu.italic() && can_cu.size() == 14.0);
+    // A plan cites its bases upright, as body text.
+    assert!(!can_cu.italic() && can_cu.size() == 14.0);
 }
 
 #[test]
@@ -470,4 +471,43 @@ fn numbered_heading_without_the_last_dot_is_a_heading() {
     assert!(h.bold(), "a titled khoản is bold like `1.3.`");
     let after = r.ins.line_starting("Các đơn vị triển khai").unwrap();
     assert!(!after.bold());
+}
+
+#[test]
+fn can_cu_follow_the_document_family() {
+    let can_cu = serde_json::json!([
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025",
+        "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ về công tác văn thư;"
+    ]);
+    let issuing = "Ủy ban nhân dân xã ban hành Kế hoạch thực hiện như sau:";
+    // A plan: upright, indented and justified like the body; the last one leads into the
+    // issuing sentence with `;`.
+    let mut data = minimal();
+    data["can_cu"] = can_cu.clone();
+    data["body"] = format!("{issuing}\nI. MỤC ĐÍCH\nNội dung.").into();
+    let r = render_json(&engine(), &data.to_string());
+    let first = line(&r.ins, "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;");
+    assert!(!first.italic() && !first.bold() && first.size() == 14.0);
+    assert_near(first.x0 - LEFT, 10.0, 0.3, "first-line indent of body text");
+    let last = r.ins.line_starting("Căn cứ Nghị định số 30/2020/NĐ-CP").unwrap();
+    assert!(!last.italic());
+    assert!(r.ins.text().contains("công tác văn thư;"), "leads into the issuing sentence:\n{}", r.ins.text());
+    let sentence = line(&r.ins, issuing);
+    assert!(sentence.y > last.y && !sentence.italic());
+
+    // A plan whose body starts with a mục: the last căn cứ ends `.`.
+    let mut data = minimal();
+    data["can_cu"] = can_cu.clone();
+    let r = render_json(&engine(), &data.to_string());
+    assert!(r.ins.text().contains("công tác văn thư."));
+
+    // The per-document override: italic căn cứ ending `.`, as in a decision.
+    let mut data = minimal();
+    data["can_cu"] = can_cu;
+    data["can_cu_style"] = "italic".into();
+    data["body"] = format!("{issuing}\nI. MỤC ĐÍCH\nNội dung.").into();
+    let r = render_json(&engine(), &data.to_string());
+    let first = r.ins.line_starting("Căn cứ Luật Tổ chức").unwrap();
+    assert!(first.italic());
+    assert!(r.ins.text().contains("công tác văn thư."));
 }

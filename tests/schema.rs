@@ -26,6 +26,7 @@ const TOP_KEYS: &[&str] = &[
     "ky_hieu",
     "trich_yeu",
     "can_cu",
+    "can_cu_style",
     "body",
     "body_file",
     "kinh_gui",
@@ -437,6 +438,8 @@ fn schema_and_loader_agree_on_edge_cases() {
         ),
         ("can_cu null", |d| d["can_cu"] = Value::Null, false, false),
         ("can_cu empty", |d| d["can_cu"] = json!([]), true, true),
+        ("can_cu_style italic", |d| d["can_cu_style"] = json!("italic"), true, true),
+        ("can_cu_style nghieng", |d| d["can_cu_style"] = json!("nghieng"), false, false),
         ("noi_nhan empty", |d| d["noi_nhan"] = json!([]), false, false),
         ("noi_nhan a string", |d| d["noi_nhan"] = json!("Sở Nội vụ"), false, false),
         (
