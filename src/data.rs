@@ -490,6 +490,11 @@ impl Validator<'_> {
                 false
             }
         };
+        let written_last = raw.can_cu.last().and_then(|c| c.trim_end().chars().last());
+        let can_cu_last = match written_last {
+            Some(c @ (';' | ',')) if !can_cu_italic => c,
+            _ => '.',
+        };
         let annexes = self.annexes(&raw.annexes);
         if !annexes.is_empty() && issuer.full_name.is_none() {
             self.problem(
@@ -550,6 +555,7 @@ impl Validator<'_> {
             trich_yeu,
             can_cu,
             can_cu_italic,
+            can_cu_last,
             body,
             kinh_gui,
             noi_nhan,

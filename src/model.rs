@@ -19,7 +19,7 @@
 //! Everything else is in English.
 
 use crate::annex::Annex;
-use crate::body::{Block, BlockKind};
+use crate::body::Block;
 use crate::doctype::DocType;
 use crate::vn;
 
@@ -45,6 +45,9 @@ pub struct Document {
     /// Are the căn cứ set in italics (decisions, Mẫu 1.1-1.3) or upright as body text
     /// leading into the issuing sentence (plans, reports: Mẫu 1.4)?
     pub can_cu_italic: bool,
+    /// How the last căn cứ ends: `.`, or, upright căn cứ leading into the issuing sentence
+    /// (`Ủy ban nhân dân tỉnh ban hành Kế hoạch … như sau:`), the `;` or `,` the clerk wrote.
+    pub can_cu_last: char,
     /// Nội dung (ô 6).
     pub body: Vec<Block>,
     /// Kính gửi (ô 9a): recipients of a công văn, or of a tờ trình / báo cáo sent upward.
@@ -238,14 +241,14 @@ impl Document {
         }
     }
 
-    /// Căn cứ paragraphs, each ending `;`. The last ends `.`, except when upright căn cứ
-    /// lead into the issuing sentence (the body's first paragraph, without an outline
-    /// label: `Ủy ban nhân dân tỉnh ban hành Kế hoạch … như sau:`), where it ends `;` too.
+    /// Căn cứ paragraphs, each ending `;`; the last ends [`Self::can_cu_last`].
     pub fn can_cu_lines(&self) -> Vec<String> {
         let n = self.can_cu.len();
-        let leads_in = !self.can_cu_italic && self.body.first().is_some_and(|b| b.kind == BlockKind::Paragraph);
-        let last = if leads_in { ';' } else { '.' };
-        self.can_cu.iter().enumerate().map(|(i, c)| format!("{}{}", c, if i + 1 == n { last } else { ';' })).collect()
+        self.can_cu
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{}{}", c, if i + 1 == n { self.can_cu_last } else { ';' }))
+            .collect()
     }
 
     /// The heading of annex `index` (0-based): `Phụ lục` when it is the only one, else

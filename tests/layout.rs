@@ -481,7 +481,7 @@ fn can_cu_follow_the_document_family() {
     ]);
     let issuing = "Ủy ban nhân dân xã ban hành Kế hoạch thực hiện như sau:";
     // A plan: upright, indented and justified like the body; the last one leads into the
-    // issuing sentence with `;`.
+    // issuing sentence with the `;` the clerk wrote.
     let mut data = minimal();
     data["can_cu"] = can_cu.clone();
     data["body"] = format!("{issuing}\nI. MỤC ĐÍCH\nNội dung.").into();
@@ -495,9 +495,12 @@ fn can_cu_follow_the_document_family() {
     let sentence = line(&r.ins, issuing);
     assert!(sentence.y > last.y && !sentence.italic());
 
-    // A plan whose body starts with a mục: the last căn cứ ends `.`.
+    // Without the clerk's `;` the last căn cứ ends `.`.
     let mut data = minimal();
-    data["can_cu"] = can_cu.clone();
+    data["can_cu"] = serde_json::json!([
+        "Căn cứ Luật Tổ chức chính quyền địa phương",
+        "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ về công tác văn thư"
+    ]);
     let r = render_json(&engine(), &data.to_string());
     assert!(r.ins.text().contains("công tác văn thư."));
 
