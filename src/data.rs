@@ -103,6 +103,8 @@ struct RawAnnex {
     id: String,
     title: String,
     #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
     numbering: Option<String>,
     #[serde(default)]
     orientation: Option<String>,
@@ -688,6 +690,16 @@ impl Validator<'_> {
             }
             // Broken by the clerk with `\n` like the trích yếu; kept as one string.
             let title = self.lines(&at("/title"), &raw.title).join("\n");
+            let kind = match raw.kind.as_deref() {
+                None => annex::AnnexKind::Tasks,
+                Some(k) => annex::AnnexKind::parse(k).unwrap_or_else(|| {
+                    self.problem(
+                        &at("/kind"),
+                        format!("loại phụ lục \"{k}\" không hợp lệ (cần: nhiem_vu - danh sách nhiệm vụ, hoặc bang - bảng khác)"),
+                    );
+                    annex::AnnexKind::Tasks
+                }),
+            };
             let numbering = match raw.numbering.as_deref() {
                 None => Numbering::Continuous,
                 Some(n) => Numbering::parse(n).unwrap_or_else(|| {
@@ -734,7 +746,7 @@ impl Validator<'_> {
                     rows.push(r);
                 }
             }
-            if rows.iter().all(|r| matches!(r, RawRow::Group(_))) {
+            if rows.iter().all(|r| matches!(r, RawRow::Group(..))) {
                 self.problem(&at("/rows"), "phụ lục cần ít nhất một dòng nhiệm vụ");
             }
             out.push(Annex {
@@ -744,6 +756,7 @@ impl Validator<'_> {
                 landscape,
                 sheet_name,
                 rows: annex::number(rows, numbering, stt_col),
+                kind,
             });
         }
         out
@@ -806,14 +819,47 @@ impl Validator<'_> {
                 self.problem(pointer, "dòng con (items) không được là dòng nhóm");
                 return None;
             }
-            if row.len() > 1 {
-                self.problem(pointer, "dòng nhóm chỉ có trường \"group\"");
-            }
             let Value::String(g) = group else {
                 self.problem(&format!("{pointer}/group"), "sai kiểu dữ liệu: cần chuỗi văn bản");
                 return None;
             };
-            return Some(RawRow::Group(self.required(&format!("{pointer}/group"), g, false)));
+            let text = self.required(&format!("{pointer}/group"), g, false);
+            // A group row may carry values in the columns after its heading (a scoring
+            // table's `I | NHÓM XÃ, PHƯỜNG | 115`); the heading takes the first text column.
+            let text_col = columns.iter().position(|c| c.key != annex::STT).unwrap_or(1);
+            let mut values = vec![String::new(); columns.len()];
+            for (key, value) in row.iter().filter(|(k, _)| k.as_str() != "group") {
+                let at = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                let col = columns.iter().position(|c| c.key == *key);
+                match col {
+                    Some(c) if c > text_col => {
+                        values[c] = match value {
+                            Value::String(s) => self.text(&at, s, false),
+                            Value::Number(n) => n.to_string(),
+                            Value::Null => String::new(),
+                            _ => {
+                                self.problem(&at, "sai kiểu dữ liệu: cần chuỗi văn bản hoặc số");
+                                String::new()
+                            }
+                        }
+                    }
+                    _ => {
+                        let later: Vec<&str> = columns.iter().skip(text_col + 1).map(|c| c.key.as_str()).collect();
+                        self.problem(
+                            &at,
+                            format!(
+                                "dòng nhóm chỉ có \"group\" (tiêu đề nhóm, in ở cột \"{}\") và giá trị ở các cột sau đó ({})",
+                                columns.get(text_col).map_or("", |c| c.key.as_str()),
+                                if later.is_empty() { "không có".to_string() } else { later.join(", ") }
+                            ),
+                        );
+                    }
+                }
+            }
+            if values.iter().all(String::is_empty) {
+                values.clear();
+            }
+            return Some(RawRow::Group(text, values));
         }
         let mut cells = vec![String::new(); columns.len()];
         let mut items = Vec::new();
@@ -869,7 +915,8 @@ impl Validator<'_> {
                 continue;
             };
             cells[col] = match value {
-                Value::String(s) => self.text(&at, s, false),
+                // Line breaks and `*nghiêng*` / `**đậm**` are kept, as in the body.
+                Value::String(s) => self.text(&at, s, true),
                 Value::Number(n) => n.to_string(),
                 Value::Null => String::new(),
                 _ => {

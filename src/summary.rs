@@ -740,7 +740,7 @@ fn plan_tasks(config: &SummaryConfig) -> Option<Vec<TaskSummary>> {
             .rows
             .iter()
             .map(|r| match r {
-                Row::Group { stt, text } => TaskSummary {
+                Row::Group { stt, text, .. } => TaskSummary {
                     stt: stt.clone(),
                     name: text.clone(),
                     is_group: true,

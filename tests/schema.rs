@@ -438,6 +438,22 @@ fn schema_and_loader_agree_on_edge_cases() {
         ),
         ("can_cu null", |d| d["can_cu"] = Value::Null, false, false),
         ("can_cu empty", |d| d["can_cu"] = json!([]), true, true),
+        (
+            "annex kind bang with a group value",
+            |d| {
+                d["annexes"] = json!([{"id": "d", "title": "Bảng điểm\nnăm 2025", "kind": "bang",
+                    "columns": [{"key": "stt", "label": "STT"}, {"key": "tieu_chi", "label": "Tiêu chí"}, {"key": "diem", "label": "Điểm"}],
+                    "rows": [{"group": "Nhóm xã", "diem": 115}, {"tieu_chi": "Ban hành\n*kế hoạch*", "diem": 10}]}])
+            },
+            true,
+            true,
+        ),
+        (
+            "annex kind unknown",
+            |d| d["annexes"] = json!([{"id": "d", "title": "T", "kind": "danh_sach", "rows": [{"nhiem_vu": "x"}]}]),
+            false,
+            false,
+        ),
         ("can_cu_style italic", |d| d["can_cu_style"] = json!("italic"), true, true),
         ("can_cu_style nghieng", |d| d["can_cu_style"] = json!("nghieng"), false, false),
         ("noi_nhan empty", |d| d["noi_nhan"] = json!([]), false, false),
