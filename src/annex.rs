@@ -105,6 +105,9 @@ pub enum Row {
         /// `I | NHÓM XÃ, PHƯỜNG | 115`), one per column; empty when it has none.
         #[serde(skip_serializing_if = "Vec::is_empty")]
         values: Vec<String>,
+        /// The heading as the clerk wrote it (for running text: `Tuyên truyền qua Mặt trận`).
+        #[serde(skip)]
+        written: String,
     },
     /// A task; `cells` has one entry per column, the STT column holding `stt`.
     Item {
@@ -225,7 +228,7 @@ pub fn number(rows: Vec<RawRow>, numbering: Numbering, stt_col: usize) -> Vec<Ro
                     task = 0;
                 }
                 let stt = if numbering == Numbering::Nested { group.to_string() } else { vn::roman(group) };
-                out.push(Row::Group { stt, text: vn::upper(&text), values });
+                out.push(Row::Group { stt, text: vn::upper(&text), values, written: text });
             }
             RawRow::Item { mut cells, items, stt: given, bold } => {
                 let stt = match given {
@@ -316,7 +319,7 @@ mod tests {
         with_total.push(raw(0));
         assert_eq!(stts(&number(with_total, Numbering::Continuous, 0)).last().unwrap(), "5", "given STT not counted");
         let numbered = number(rows(), Numbering::Continuous, 0);
-        assert_eq!(numbered[0], Row::Group { stt: "I".into(), text: "A".into(), values: vec![] });
+        assert_eq!(numbered[0], Row::Group { stt: "I".into(), text: "A".into(), values: vec![], written: "a".into() });
         assert!(matches!(&numbered[3], Row::Item { cells, level: 1, .. } if cells[0] == "2.1"));
     }
 

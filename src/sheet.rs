@@ -160,7 +160,7 @@ fn write_annex(
     let mut item_runs: Vec<(u32, u32)> = Vec::new();
     for (row, r) in (HEADER_ROW + 1..).zip(&annex.rows) {
         match r {
-            Row::Group { stt, text, values } if !values.is_empty() => {
+            Row::Group { stt, text, values, .. } if !values.is_empty() => {
                 // The heading spans the columns up to the first value; values in their own.
                 sheet.write_string_with_format(row, 0, stt, &f.group_stt)?;
                 let first = values.iter().skip(2).position(|v| !v.is_empty()).map_or(values.len(), |p| p + 2) as u16;
