@@ -257,3 +257,27 @@ fn quarterly_tasks_section_is_short_grouped_and_without_zero_counts() {
     let pct = ins.line("PHÓ CHỦ TỊCH").unwrap();
     assert!(tm.y < kt.y && kt.y < pct.y);
 }
+
+#[test]
+fn commune_report_of_2025_never_says_huyen() {
+    let dir = sample("kim-lien-2025/bao-cao/quy-4");
+    let ins = report_layout(&dir, "bao-cao-tuyen-truyen-cchc", None, None);
+    let text = joined(&ins);
+    assert!(!text.to_lowercase().contains("huyện"), "{text}");
+    assert!(!text.contains("thị trấn"), "{text}");
+    for s in [
+        "Trong quý IV năm 2025, toàn xã đã tổ chức 6 hội nghị, tập huấn với 410 lượt người tham dự",
+        "Có 7/8 cơ quan, đơn vị gửi báo cáo (phòng, đơn vị thuộc UBND xã: 4/4; các xóm: 3/4); chưa có báo cáo hoặc báo cáo chưa hợp lệ: Xóm Sen 2.",
+        "3. Tình hình báo cáo của các cơ quan, đơn vị",
+        "năm 2025 của Ủy ban nhân dân xã Kim Liên./.",
+    ] {
+        assert!(text.contains(s), "missing {s:?} in {text}");
+    }
+    let tm = ins.line("TM. ỦY BAN NHÂN DÂN").unwrap();
+    let kt = ins.line("KT. CHỦ TỊCH").unwrap();
+    assert!(tm.y < kt.y);
+    ins.line("+ xóm Sen 1;").unwrap();
+    // The six-month template too.
+    let ins = report_layout(&dir, "bao-cao-6-thang-tuyen-truyen-cchc", None, None);
+    assert!(!joined(&ins).to_lowercase().contains("huyện"), "{}", joined(&ins));
+}
