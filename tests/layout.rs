@@ -514,3 +514,44 @@ fn can_cu_follow_the_document_family() {
     assert!(first.italic());
     assert!(r.ins.text().contains("công tác văn thư."));
 }
+
+#[test]
+fn provincial_plan_of_2025_signed_by_a_deputy() {
+    let r = render_doc(&engine(), &load(&sample("nghe-an-2025/ke-hoach.json")));
+    let ins = &r.ins;
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    line(ins, "TỈNH NGHỆ AN");
+    // A trích yếu of three lines, as the drafter broke it, the first the longest.
+    let t1 = line(ins, "Triển khai thực hiện chuyển đổi số, phát triển chính quyền số");
+    let t2 = line(ins, "gắn với Đề án 06 trên địa bàn tỉnh Nghệ An năm 2026");
+    let t3 = line(ins, "sau sắp xếp đơn vị hành chính");
+    assert!(t1.y < t2.y && t2.y < t3.y && t1.x1 - t1.x0 >= t2.x1 - t2.x0 && t2.x1 - t2.x0 >= t3.x1 - t3.x0);
+    // Căn cứ upright, leading into the issuing sentence.
+    let cc = ins.line_starting("Căn cứ Luật Tổ chức chính quyền địa phương").unwrap();
+    assert!(!cc.italic());
+    // TM. / KT. / PHÓ CHỦ TỊCH, then the name.
+    let tm = line(ins, "TM. ỦY BAN NHÂN DÂN");
+    let kt = line(ins, "KT. CHỦ TỊCH");
+    let pct = line(ins, "PHÓ CHỦ TỊCH");
+    let name = line(ins, "Bùi Đình Long");
+    assert!(tm.y < kt.y && kt.y < pct.y && pct.y + 25.0 <= name.y);
+    // The long last paragraph travels with the closing.
+    let last = ins.line_starting("Căn cứ Kế hoạch này").unwrap();
+    assert_eq!(last.page, tm.page);
+    line(ins, "+ phường Vinh Phú;");
+    // The annex with its groups, mixed-case words kept.
+    let annex = line(ins, "Phụ lục");
+    assert!(annex.page > tm.page);
+    for g in ["HOÀN THIỆN THỂ CHẾ, NÂNG CAO NHẬN THỨC", "PHÁT TRIỂN HẠ TẦNG SỐ, DỮ LIỆU SỐ"]
+    {
+        let l = ins.all_lines().into_iter().find(|l| l.text().ends_with(g)).unwrap_or_else(|| panic!("group {g}"));
+        assert!(l.bold() && l.page >= annex.page, "{g}");
+    }
+    assert!(ins.text().contains("VNeID") && ins.text().contains("eKYC"));
+    // Every glyph inside the ND30 margins of its page.
+    for run in ins.runs.iter().filter(|x| x.page < annex.page) {
+        let (l, t, rr, b) = run.ink;
+        let is_page_number = run.y < 20.0 && run.text.chars().all(|c| c.is_ascii_digit());
+        assert!(is_page_number || (l >= 30.0 && rr <= 195.0 && t >= 20.0 && b <= 277.0), "{:?}", run.text);
+    }
+}
