@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::body::Run;
 use crate::vn;
 
 /// Horizontal alignment of a column.
@@ -100,6 +101,13 @@ pub enum Row {
         stt: String,
         /// The heading, in capitals.
         text: String,
+        /// Values the group row carries in later columns (a scoring table's subtotal:
+        /// `I | NHÓM XÃ, PHƯỜNG | 115`), one per column; empty when it has none.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        values: Vec<String>,
+        /// The heading as the clerk wrote it (for running text: `Tuyên truyền qua Mặt trận`).
+        #[serde(skip)]
+        written: String,
     },
     /// A task; `cells` has one entry per column, the STT column holding `stt`.
     Item {
@@ -109,16 +117,43 @@ pub enum Row {
         level: u8,
         /// Bold row (totals).
         bold: bool,
-        /// Cell texts, one per column.
+        /// Cell texts, one per column, without the `*`/`**` marks; line breaks kept.
         cells: Vec<String>,
+        /// When a cell of the row has line breaks or `*nghiêng*` / `**đậm**` marks: the
+        /// styled runs of every cell (a `\n` run breaks the line); empty otherwise.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        styled: Vec<Vec<Run>>,
     },
+}
+
+/// Cells as written (marks, line breaks) → plain cells and, when any cell is styled,
+/// the runs of every cell.
+fn style_cells(cells: Vec<String>) -> (Vec<String>, Vec<Vec<Run>>) {
+    if !cells.iter().any(|c| c.contains(['*', '\n'])) {
+        return (cells, Vec::new());
+    }
+    let styled: Vec<Vec<Run>> = cells
+        .iter()
+        .map(|c| {
+            let mut runs = Vec::new();
+            for (i, line) in c.split('\n').enumerate() {
+                if i > 0 {
+                    runs.push(Run { text: "\n".into(), bold: false, italic: false, nobreak: false, footnote: Vec::new() });
+                }
+                runs.extend(crate::body::inline(line.trim()));
+            }
+            runs
+        })
+        .collect();
+    let plain = styled.iter().map(|runs| runs.iter().map(|r| r.text.as_str()).collect()).collect();
+    (plain, styled)
 }
 
 /// A task as given, before numbering.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RawRow {
-    /// A group heading.
-    Group(String),
+    /// A group heading, and the values it carries in later columns (empty: none).
+    Group(String, Vec<String>),
     /// A task: cells by column (STT cell empty), and its sub-items.
     Item {
         /// Cells by column.
@@ -148,6 +183,29 @@ pub struct Annex {
     pub sheet_name: String,
     /// Numbered rows.
     pub rows: Vec<Row>,
+    /// A task list (tracked in the workbook with Tình trạng columns) or another table.
+    pub kind: AnnexKind,
+}
+
+/// What an annex is: a list of tasks to track, or any other table (`"kind": "bang"`:
+/// a scoring table, a list of members), which the workbook copies without tracking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnnexKind {
+    /// `nhiem_vu` (default): tasks, tracked.
+    Tasks,
+    /// `bang`: a table.
+    Table,
+}
+
+impl AnnexKind {
+    /// Parse `nhiem_vu` / `bang`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "nhiem_vu" => Some(Self::Tasks),
+            "bang" => Some(Self::Table),
+            _ => None,
+        }
+    }
 }
 
 impl Annex {
@@ -164,13 +222,13 @@ pub fn number(rows: Vec<RawRow>, numbering: Numbering, stt_col: usize) -> Vec<Ro
     let (mut group, mut task) = (0u32, 0u32);
     for row in rows {
         match row {
-            RawRow::Group(text) => {
+            RawRow::Group(text, values) => {
                 group += 1;
                 if numbering != Numbering::Continuous {
                     task = 0;
                 }
                 let stt = if numbering == Numbering::Nested { group.to_string() } else { vn::roman(group) };
-                out.push(Row::Group { stt, text: vn::upper(&text) });
+                out.push(Row::Group { stt, text: vn::upper(&text), values, written: text });
             }
             RawRow::Item { mut cells, items, stt: given, bold } => {
                 let stt = match given {
@@ -187,13 +245,15 @@ pub fn number(rows: Vec<RawRow>, numbering: Numbering, stt_col: usize) -> Vec<Ro
                 if let Some(cell) = cells.get_mut(stt_col) {
                     cell.clone_from(&stt);
                 }
-                out.push(Row::Item { stt: stt.clone(), level: 0, bold, cells });
+                let (cells, styled) = style_cells(cells);
+                out.push(Row::Item { stt: stt.clone(), level: 0, bold, cells, styled });
                 for (k, mut sub) in items.into_iter().enumerate() {
                     let sub_stt = format!("{stt}.{}", k + 1);
                     if let Some(cell) = sub.get_mut(stt_col) {
                         cell.clone_from(&sub_stt);
                     }
-                    out.push(Row::Item { stt: sub_stt, level: 1, bold, cells: sub });
+                    let (cells, styled) = style_cells(sub);
+                    out.push(Row::Item { stt: sub_stt, level: 1, bold, cells, styled });
                 }
             }
         }
@@ -244,7 +304,9 @@ mod tests {
 
     #[test]
     fn numbering_modes() {
-        let rows = || vec![RawRow::Group("a".into()), raw(0), raw(2), RawRow::Group("b".into()), raw(0), raw(0)];
+        let rows = || {
+            vec![RawRow::Group("a".into(), vec![]), raw(0), raw(2), RawRow::Group("b".into(), vec![]), raw(0), raw(0)]
+        };
         assert_eq!(stts(&number(rows(), Numbering::Continuous, 0)), ["I", "1", "2", "2.1", "2.2", "II", "3", "4"]);
         assert_eq!(stts(&number(rows(), Numbering::PerGroup, 0)), ["I", "1", "2", "2.1", "2.2", "II", "1", "2"]);
         assert_eq!(
@@ -261,7 +323,7 @@ mod tests {
         with_total.push(raw(0));
         assert_eq!(stts(&number(with_total, Numbering::Continuous, 0)).last().unwrap(), "5", "given STT not counted");
         let numbered = number(rows(), Numbering::Continuous, 0);
-        assert_eq!(numbered[0], Row::Group { stt: "I".into(), text: "A".into() });
+        assert_eq!(numbered[0], Row::Group { stt: "I".into(), text: "A".into(), values: vec![], written: "a".into() });
         assert!(matches!(&numbered[3], Row::Item { cells, level: 1, .. } if cells[0] == "2.1"));
     }
 

@@ -197,12 +197,15 @@ fn classify(line: &str) -> BlockKind {
     if roman > 0 && line[roman..].starts_with('.') && label_then_space(roman + 1) {
         return BlockKind::Section;
     }
-    // `1.`, `5.1.`, `2.3.1.`
+    // `1.`, `5.1.`, `2.3.1.`; also `1.3`, `2.3.1` without the last dot, as clerks often
+    // write them (a bare `1` is not a label: it starts sentences such as `5 đơn vị …`).
     let digits = line.chars().take_while(|c| c.is_ascii_digit() || *c == '.').count();
+    let label = &line[..digits];
     if digits >= 2
         && line.as_bytes()[0].is_ascii_digit()
-        && line[..digits].ends_with('.')
-        && line[..digits].trim_end_matches('.').split('.').all(|g| (1..=2).contains(&g.len()))
+        && (label.ends_with('.') || label.contains('.'))
+        && !label.contains("..")
+        && label.trim_end_matches('.').split('.').all(|g| (1..=2).contains(&g.len()))
         && label_then_space(digits)
     {
         return BlockKind::Clause;
@@ -381,6 +384,22 @@ mod tests {
         assert!(t.header);
         assert_eq!(t.cells, [vec!["Nhóm", "Số cuộc", ""], vec!["Xã", "1.250", ""], vec!["Tổng", "3", "thừa"]]);
         assert_eq!(blocks[2].plain(), "Sau bảng.");
+    }
+
+    #[test]
+    fn numbered_heading_without_the_last_dot() {
+        use BlockKind::*;
+        for (line, kind) in [
+            ("1.3 Tổ chức thực hiện", Clause),
+            ("2.3.1 Kiểm tra", Clause),
+            ("1.3. Tổ chức thực hiện", Clause),
+            ("5 đơn vị đã báo cáo.", Paragraph),
+            ("1.500 người tham dự.", Paragraph),
+            ("1..3 Sai", Paragraph),
+        ] {
+            assert_eq!(classify(line), kind, "{line}");
+        }
+        assert!(parse_line("1.3 Tổ chức thực hiện").strong);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::annex::{self, Annex, Column, Numbering, RawRow};
 use crate::body;
 use crate::doctype::{self, DocType};
 use crate::fsio;
-use crate::model::{Authority, Document, IssueDate, Issuer, Signer};
+use crate::model::{Authority, Document, IssueDate, Issuer, Recipient, Signer};
 use crate::vn;
 
 pub use crate::fsio::{MAX_INPUT_BYTES, io_reason};
@@ -83,12 +83,14 @@ struct RawDocument {
     #[serde(default)]
     can_cu: Vec<String>,
     #[serde(default)]
+    can_cu_style: Option<String>,
+    #[serde(default)]
     body: Option<String>,
     #[serde(default)]
     body_file: Option<String>,
     #[serde(default)]
     kinh_gui: Vec<String>,
-    noi_nhan: Vec<String>,
+    noi_nhan: Vec<serde_json::Value>,
     #[serde(default)]
     luu: Option<String>,
     signer: RawSigner,
@@ -101,6 +103,8 @@ struct RawDocument {
 struct RawAnnex {
     id: String,
     title: String,
+    #[serde(default)]
+    kind: Option<String>,
     #[serde(default)]
     numbering: Option<String>,
     #[serde(default)]
@@ -134,15 +138,51 @@ struct RawIssuer {
     full_name: Option<String>,
 }
 
-#[derive(Deserialize)]
+/// The signer as written in the input (`signer` of a document; the head's signature of
+/// a summary workbook's footer uses the same fields).
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct RawSigner {
+pub struct RawSigner {
+    /// `TM`, `KT`, `TL`, `TUQ`, `Q`.
     #[serde(default)]
-    authority: Option<String>,
+    pub authority: Option<String>,
+    /// What the prefix applies to.
     #[serde(default)]
-    on_behalf_of: Option<String>,
-    title: String,
-    name: String,
+    pub on_behalf_of: Option<String>,
+    /// Under `TM.`: the head's title after `KT.`.
+    #[serde(default)]
+    pub ky_thay: Option<String>,
+    /// Under `TM.`: the head's title after `TL.`.
+    #[serde(default)]
+    pub thua_lenh: Option<String>,
+    /// Under `TM.`: the head's title after `TUQ.`.
+    #[serde(default)]
+    pub thua_uy_quyen: Option<String>,
+    /// The signer's own title.
+    pub title: String,
+    /// Họ tên.
+    pub name: String,
+}
+
+/// Check a signer with the rules of a document's `signer`; problems are located under
+/// `pointer` (`/footer`) instead of `/signer`.
+///
+/// # Errors
+/// Every problem found, with its JSON path.
+pub fn check_signer(file: &Path, pointer: &str, raw: &RawSigner) -> Result<Signer, Vec<Problem>> {
+    let mut v = Validator { file, problems: Vec::new() };
+    let signer = v.signer(raw);
+    if v.problems.is_empty() {
+        return Ok(signer);
+    }
+    Err(v
+        .problems
+        .into_iter()
+        .map(|p| Problem {
+            pointer: format!("{pointer}{}", p.pointer.strip_prefix("/signer").unwrap_or(&p.pointer)),
+            message: p.message,
+        })
+        .collect())
 }
 
 /// Read and validate one document file.
@@ -762,6 +802,27 @@ impl Validator<'_> {
                 t.trim_end_matches([';', '.', ',']).trim_end().to_string()
             })
             .collect();
+        // Decisions cite their bases in italics; plans and the other named documents
+        // upright, as body text leading into the issuing sentence. `can_cu_style` overrides.
+        let can_cu_italic = match raw.can_cu_style.as_deref().map(str::trim) {
+            None => doc_type.is_some_and(|t| t.family == doctype::Family::Decision),
+            Some("italic") => true,
+            Some("upright") => false,
+            Some(other) => {
+                self.problem(
+                    "/can_cu_style",
+                    format!(
+                        "kiểu chữ căn cứ \"{other}\" không hợp lệ (cần: upright - chữ đứng, hoặc italic - chữ nghiêng)"
+                    ),
+                );
+                false
+            }
+        };
+        let written_last = raw.can_cu.last().and_then(|c| c.trim_end().chars().last());
+        let can_cu_last = match written_last {
+            Some(c @ (';' | ',')) if !can_cu_italic => c,
+            _ => '.',
+        };
         let annexes = self.annexes(&raw.annexes);
         if !annexes.is_empty() && issuer.full_name.is_none() {
             self.problem(
@@ -775,12 +836,7 @@ impl Validator<'_> {
             let t = self.required(&format!("/kinh_gui/{i}"), r, false);
             kinh_gui.push(t.trim_start_matches(['-', '–', ' ']).trim_end_matches([';', '.', ',', ' ']).to_string());
         }
-        let mut noi_nhan: Vec<String> = Vec::new();
-        for (i, item) in raw.noi_nhan.iter().enumerate() {
-            let t = self.required(&format!("/noi_nhan/{i}"), item, false);
-            let t = t.trim_start_matches(['-', '–', '+', ' ']).trim_end_matches([';', '.', ',', ' ']).to_string();
-            noi_nhan.push(t);
-        }
+        let mut noi_nhan = self.noi_nhan(&raw.noi_nhan);
         let mut luu = match &raw.luu {
             Some(l) => {
                 let l = self.required("/luu", l, false);
@@ -789,7 +845,8 @@ impl Validator<'_> {
             None => String::new(),
         };
         // "Lưu: VT" written as the last nơi nhận item is taken as the lưu line.
-        let last_luu = noi_nhan.last().and_then(|l| strip_luu(l));
+        let last_luu =
+            noi_nhan.last().filter(|r| r.items.is_empty()).and_then(|r| strip_luu(&r.name)).map(str::to_owned);
         if let Some(rest) = last_luu.map(|r| r.trim().to_string()) {
             if luu.is_empty() {
                 luu = rest;
@@ -825,6 +882,8 @@ impl Validator<'_> {
             date,
             trich_yeu,
             can_cu,
+            can_cu_italic,
+            can_cu_last,
             body,
             kinh_gui,
             noi_nhan,
@@ -955,7 +1014,18 @@ impl Validator<'_> {
             if out.iter().any(|a| a.id == id) {
                 self.problem(&at("/id"), format!("trùng mã phụ lục \"{id}\""));
             }
-            let title = self.required(&at("/title"), &raw.title, false);
+            // Broken by the clerk with `\n` like the trích yếu; kept as one string.
+            let title = self.lines(&at("/title"), &raw.title).join("\n");
+            let kind = match raw.kind.as_deref() {
+                None => annex::AnnexKind::Tasks,
+                Some(k) => annex::AnnexKind::parse(k).unwrap_or_else(|| {
+                    self.problem(
+                        &at("/kind"),
+                        format!("loại phụ lục \"{k}\" không hợp lệ (cần: nhiem_vu - danh sách nhiệm vụ, hoặc bang - bảng khác)"),
+                    );
+                    annex::AnnexKind::Tasks
+                }),
+            };
             let numbering = match raw.numbering.as_deref() {
                 None => Numbering::Continuous,
                 Some(n) => Numbering::parse(n).unwrap_or_else(|| {
@@ -1002,7 +1072,7 @@ impl Validator<'_> {
                     rows.push(r);
                 }
             }
-            if rows.iter().all(|r| matches!(r, RawRow::Group(_))) {
+            if rows.iter().all(|r| matches!(r, RawRow::Group(..))) {
                 self.problem(&at("/rows"), "phụ lục cần ít nhất một dòng nhiệm vụ");
             }
             out.push(Annex {
@@ -1012,6 +1082,7 @@ impl Validator<'_> {
                 landscape,
                 sheet_name,
                 rows: annex::number(rows, numbering, stt_col),
+                kind,
             });
         }
         out
@@ -1074,14 +1145,47 @@ impl Validator<'_> {
                 self.problem(pointer, "dòng con (items) không được là dòng nhóm");
                 return None;
             }
-            if row.len() > 1 {
-                self.problem(pointer, "dòng nhóm chỉ có trường \"group\"");
-            }
             let Value::String(g) = group else {
                 self.problem(&format!("{pointer}/group"), "sai kiểu dữ liệu: cần chuỗi văn bản");
                 return None;
             };
-            return Some(RawRow::Group(self.required(&format!("{pointer}/group"), g, false)));
+            let text = self.required(&format!("{pointer}/group"), g, false);
+            // A group row may carry values in the columns after its heading (a scoring
+            // table's `I | NHÓM XÃ, PHƯỜNG | 115`); the heading takes the first text column.
+            let text_col = columns.iter().position(|c| c.key != annex::STT).unwrap_or(1);
+            let mut values = vec![String::new(); columns.len()];
+            for (key, value) in row.iter().filter(|(k, _)| k.as_str() != "group") {
+                let at = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                let col = columns.iter().position(|c| c.key == *key);
+                match col {
+                    Some(c) if c > text_col => {
+                        values[c] = match value {
+                            Value::String(s) => self.text(&at, s, false),
+                            Value::Number(n) => n.to_string(),
+                            Value::Null => String::new(),
+                            _ => {
+                                self.problem(&at, "sai kiểu dữ liệu: cần chuỗi văn bản hoặc số");
+                                String::new()
+                            }
+                        }
+                    }
+                    _ => {
+                        let later: Vec<&str> = columns.iter().skip(text_col + 1).map(|c| c.key.as_str()).collect();
+                        self.problem(
+                            &at,
+                            format!(
+                                "dòng nhóm chỉ có \"group\" (tiêu đề nhóm, in ở cột \"{}\") và giá trị ở các cột sau đó ({})",
+                                columns.get(text_col).map_or("", |c| c.key.as_str()),
+                                if later.is_empty() { "không có".to_string() } else { later.join(", ") }
+                            ),
+                        );
+                    }
+                }
+            }
+            if values.iter().all(String::is_empty) {
+                values.clear();
+            }
+            return Some(RawRow::Group(text, values));
         }
         let mut cells = vec![String::new(); columns.len()];
         let mut items = Vec::new();
@@ -1137,7 +1241,8 @@ impl Validator<'_> {
                 continue;
             };
             cells[col] = match value {
-                Value::String(s) => self.text(&at, s, false),
+                // Line breaks and `*nghiêng*` / `**đậm**` are kept, as in the body.
+                Value::String(s) => self.text(&at, s, true),
                 Value::Number(n) => n.to_string(),
                 Value::Null => String::new(),
                 _ => {
@@ -1185,6 +1290,81 @@ impl Validator<'_> {
         }
     }
 
+    /// Nơi nhận items: a string (`"Sở Nội vụ"`, `"- Bộ Nội vụ (để b/c);"`), or an item with
+    /// sub-items (`{"name": "UBND các xã, phường", "items": ["xã A", "xã B"]}`); a string
+    /// written `+ xã A;` is a sub-item of the item before it.
+    fn noi_nhan(&mut self, raw: &[serde_json::Value]) -> Vec<Recipient> {
+        let clean =
+            |t: &str, lead: &[char]| t.trim_start_matches(lead).trim_end_matches([';', '.', ',', ':', ' ']).to_string();
+        let mut out: Vec<Recipient> = Vec::new();
+        for (i, item) in raw.iter().enumerate() {
+            let pointer = format!("/noi_nhan/{i}");
+            match item {
+                serde_json::Value::String(s) => {
+                    let t = self.required(&pointer, s, false);
+                    if t.starts_with('+') {
+                        match out.last_mut() {
+                            Some(parent) => parent.items.push(clean(&t, &['+', ' '])),
+                            None => self.problem(
+                                &pointer,
+                                "dòng \"+ …\" là mục con: cần một nơi nhận đứng trước (ví dụ \"UBND các xã, phường:\")",
+                            ),
+                        }
+                    } else {
+                        out.push(Recipient::new(clean(&t, &['-', '–', ' '])));
+                    }
+                }
+                serde_json::Value::Object(map) => {
+                    for key in map.keys().filter(|k| !matches!(k.as_str(), "name" | "items")) {
+                        self.problem(
+                            &format!("{pointer}/{key}"),
+                            format!("trường không hợp lệ \"{key}\" (các trường hợp lệ: \"name\", \"items\")"),
+                        );
+                    }
+                    let name = match map.get("name") {
+                        Some(serde_json::Value::String(s)) => clean(&self.required(&format!("{pointer}/name"), s, false), &['-', '–', ' ']),
+                        Some(_) => {
+                            self.problem(&format!("{pointer}/name"), "sai kiểu dữ liệu: cần chuỗi (tên nơi nhận)");
+                            String::new()
+                        }
+                        None => {
+                            self.problem(&format!("{pointer}/name"), "thiếu trường bắt buộc");
+                            String::new()
+                        }
+                    };
+                    let mut items = Vec::new();
+                    match map.get("items") {
+                        Some(serde_json::Value::Array(subs)) if !subs.is_empty() => {
+                            for (k, sub) in subs.iter().enumerate() {
+                                let sp = format!("{pointer}/items/{k}");
+                                match sub {
+                                    serde_json::Value::String(s) => {
+                                        items.push(clean(&self.required(&sp, s, false), &['+', '-', '–', ' ']));
+                                    }
+                                    _ => self.problem(&sp, "sai kiểu dữ liệu: cần chuỗi (một nơi nhận con)"),
+                                }
+                            }
+                        }
+                        Some(serde_json::Value::Array(_)) => {
+                            self.problem(&format!("{pointer}/items"), "cần ít nhất một nơi nhận con (hoặc ghi nơi nhận là một chuỗi)")
+                        }
+                        Some(_) => self.problem(
+                            &format!("{pointer}/items"),
+                            "sai kiểu dữ liệu: cần danh sách (mảng JSON [...]) các nơi nhận con",
+                        ),
+                        None => self.problem(&format!("{pointer}/items"), "thiếu trường bắt buộc"),
+                    }
+                    out.push(Recipient { name, items });
+                }
+                _ => self.problem(
+                    &pointer,
+                    "sai kiểu dữ liệu: cần chuỗi (một nơi nhận) hoặc đối tượng {\"name\": …, \"items\": [...]} (nơi nhận có mục con)",
+                ),
+            }
+        }
+        out
+    }
+
     fn signer(&mut self, raw: &RawSigner) -> Signer {
         let authority = raw.authority.as_deref().filter(|a| !a.trim().is_empty()).and_then(|a| {
             let parsed = Authority::parse(a);
@@ -1215,6 +1395,66 @@ impl Validator<'_> {
         }
         let title = vn::upper(&self.required("/signer/title", &raw.title, false));
         let name = self.required("/signer/name", &raw.name, false);
-        Signer { authority, on_behalf_of, title, name }
+        let for_head = self.for_head(raw, authority, &title);
+        // A deputy never signs "TM." directly: the head's title comes between (ND30 Điều 13).
+        if authority == Some(Authority::Tm)
+            && for_head.is_none()
+            && let Some(head) = title.strip_prefix("PHÓ ")
+        {
+            self.problem(
+                "/signer/ky_thay",
+                format!(
+                    "cấp phó ký thay mặt tập thể phải ký thay người đứng đầu: thêm \"ky_thay\": \"{}\" để in dòng \"KT. {}\" giữa \"TM. …\" và \"{title}\"",
+                    head.trim(),
+                    head.trim()
+                ),
+            );
+        }
+        Signer { authority, on_behalf_of, for_head, title, name }
+    }
+
+    /// The `KT.`/`TL.`/`TUQ.` line under `TM.` (`ky_thay`, `thua_lenh`, `thua_uy_quyen`).
+    fn for_head(&mut self, raw: &RawSigner, authority: Option<Authority>, title: &str) -> Option<(Authority, String)> {
+        let given: Vec<(&str, Authority, &str)> = [
+            ("ky_thay", Authority::Kt, &raw.ky_thay),
+            ("thua_lenh", Authority::Tl, &raw.thua_lenh),
+            ("thua_uy_quyen", Authority::Tuq, &raw.thua_uy_quyen),
+        ]
+        .into_iter()
+        .filter_map(|(key, a, v)| v.as_deref().map(|v| (key, a, v)))
+        .collect();
+        let is_tm = authority == Some(Authority::Tm);
+        if given.len() > 1 {
+            let keys: Vec<String> = given.iter().map(|(k, ..)| format!("\"{k}\"")).collect();
+            self.problem(
+                &format!("/signer/{}", given[1].0),
+                format!("chỉ ghi một trong {}: dưới TM. chỉ có một dòng KT., TL. hoặc TUQ.", keys.join(", ")),
+            );
+        }
+        let (key, a, value) = given.first().copied()?;
+        let pointer = format!("/signer/{key}");
+        let head = vn::upper(&self.required(&pointer, value, false));
+        if !is_tm {
+            let hint = match authority {
+                None => format!(
+                    "thêm \"authority\": \"TM\" và \"on_behalf_of\" (tập thể, ví dụ \"ỦY BAN NHÂN DÂN\"); nếu không ký thay mặt tập thể thì dùng \"authority\": \"{}\" với \"on_behalf_of\": \"{head}\"",
+                    a.prefix().trim_end_matches('.')
+                ),
+                Some(other) => format!(
+                    "không dùng được cùng thẩm quyền {}: chỉ người ký thay mặt tập thể (\"authority\": \"TM\") mới có thêm dòng {} dưới dòng TM.",
+                    other.prefix(),
+                    a.prefix()
+                ),
+            };
+            self.problem(&pointer, hint);
+            return None;
+        }
+        if vn::upper(title) == head {
+            self.problem(
+                &pointer,
+                format!("chức vụ người ký \"{title}\" trùng với chức vụ sau {} (\"{head}\"): người đứng đầu ký thì bỏ trường \"{key}\"", a.prefix()),
+            );
+        }
+        Some((a, head))
     }
 }

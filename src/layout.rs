@@ -424,7 +424,7 @@ pub struct LayoutInput {
     pub title: String,
     /// Trích yếu lines.
     pub trich_yeu: Vec<String>,
-    /// Căn cứ paragraphs, punctuated, as italic runs.
+    /// Căn cứ paragraphs, punctuated, as runs (italic or upright by the document family).
     pub can_cu: Vec<Vec<crate::body::Run>>,
     /// Kính gửi lines (empty: none).
     pub kinh_gui: Vec<String>,
@@ -495,7 +495,7 @@ impl LayoutInput {
             date_line: doc.date_line(),
             title: doc.doc_type.title(),
             trich_yeu: doc.trich_yeu.clone(),
-            can_cu: doc.can_cu_lines().iter().map(|c| crate::body::plain(c, true)).collect(),
+            can_cu: doc.can_cu_lines().iter().map(|c| crate::body::plain(c, doc.can_cu_italic)).collect(),
             kinh_gui: doc.kinh_gui_lines(),
             body: doc.body.clone(),
             noi_nhan: doc.noi_nhan_lines(),

@@ -12,6 +12,9 @@
 //! | `noi_nhan`  | nơi nhận: who receives copies, bottom left (ô 9b) |
 //! | `luu`       | lưu: who keeps the file copy, the last nơi nhận line (`Lưu: VT`) |
 //! | `dia_danh`  | địa danh: the place name before the date (ô 4); `place` in the input |
+//! | `ky_thay`   | ký thay: under `TM.`, the head's title a deputy signs for (`KT. CHỦ TỊCH`) |
+//! | `thua_lenh` | thừa lệnh: under `TM.`, the head's title after `TL.` (a chief of office signs) |
+//! | `thua_uy_quyen` | thừa ủy quyền: under `TM.`, the head's title after `TUQ.` |
 //!
 //! Everything else is in English.
 
@@ -39,18 +42,41 @@ pub struct Document {
     pub trich_yeu: Vec<String>,
     /// Căn cứ: legal bases, one paragraph each, punctuated `;` … `.` by the tool.
     pub can_cu: Vec<String>,
+    /// Are the căn cứ set in italics (decisions, Mẫu 1.1-1.3) or upright as body text
+    /// leading into the issuing sentence (plans, reports: Mẫu 1.4)?
+    pub can_cu_italic: bool,
+    /// How the last căn cứ ends: `.`, or, upright căn cứ leading into the issuing sentence
+    /// (`Ủy ban nhân dân tỉnh ban hành Kế hoạch … như sau:`), the `;` or `,` the clerk wrote.
+    pub can_cu_last: char,
     /// Nội dung (ô 6).
     pub body: Vec<Block>,
     /// Kính gửi (ô 9a): recipients of a công văn, or of a tờ trình / báo cáo sent upward.
     pub kinh_gui: Vec<String>,
     /// Nơi nhận items, without the leading `- ` and the closing `;`.
-    pub noi_nhan: Vec<String>,
+    pub noi_nhan: Vec<Recipient>,
     /// What follows `Lưu:` (`VT`, `VT, NV`).
     pub luu: String,
     /// Người ký (ô 7).
     pub signer: Signer,
     /// Phụ lục, in order.
     pub annexes: Vec<Annex>,
+}
+
+/// One nơi nhận item; an item with sub-items prints `- UBND các xã, phường:` and then
+/// one `+ xã A;` line per sub-item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    /// The item, without the leading `- ` and the closing `;` or `:`.
+    pub name: String,
+    /// Sub-items, without the leading `+ ` and the closing `;`.
+    pub items: Vec<String>,
+}
+
+impl Recipient {
+    /// An item without sub-items.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into(), items: Vec::new() }
+    }
 }
 
 /// Cơ quan ban hành and its chủ quản (ô 2).
@@ -132,6 +158,9 @@ pub struct Signer {
     /// What the prefix applies to: the collective body (TM.) or the head's title (KT., TL.,
     /// TUQ.), in caps.
     pub on_behalf_of: Option<String>,
+    /// Under `TM.`: the second prefix and the head's title it applies to (`KT.` +
+    /// `CHỦ TỊCH` when a deputy signs for the collective body), in caps.
+    pub for_head: Option<(Authority, String)>,
     /// The signer's own title (`CHỦ TỊCH`, `PHÓ CHỦ TỊCH`), in caps.
     pub title: String,
     /// Họ tên.
@@ -139,13 +168,19 @@ pub struct Signer {
 }
 
 impl Signer {
-    /// The all-caps lines of ô 7a: `TM. ỦY BAN NHÂN DÂN` / `CHỦ TỊCH`.
+    /// The all-caps lines of ô 7a: `TM. ỦY BAN NHÂN DÂN` / `CHỦ TỊCH`, or for a deputy
+    /// `TM. ỦY BAN NHÂN DÂN` / `KT. CHỦ TỊCH` / `PHÓ CHỦ TỊCH`.
     pub fn title_lines(&self) -> Vec<String> {
-        match (self.authority, &self.on_behalf_of) {
-            (Some(Authority::Q), _) => vec![format!("Q. {}", self.title)],
-            (Some(a), Some(of)) => vec![format!("{} {of}", a.prefix()), self.title.clone()],
-            _ => vec![self.title.clone()],
+        let mut lines = match (self.authority, &self.on_behalf_of) {
+            (Some(Authority::Q), _) => return vec![format!("Q. {}", self.title)],
+            (Some(a), Some(of)) => vec![format!("{} {of}", a.prefix())],
+            _ => Vec::new(),
+        };
+        if let Some((a, head)) = &self.for_head {
+            lines.push(format!("{} {head}", a.prefix()));
         }
+        lines.push(self.title.clone());
+        lines
     }
 }
 
@@ -171,14 +206,23 @@ impl Document {
         self.trich_yeu.join(" ")
     }
 
-    /// Nơi nhận as printed: `- item;` … `- Lưu: VT.`. With a Kính gửi the first item is
+    /// Nơi nhận as printed: `- item;` … `- Lưu: VT.`; an item with sub-items ends `:` and
+    /// is followed by its `+ sub-item;` lines. With a Kính gửi the first item is
     /// `- Như trên;` (ND30 §3.9).
     pub fn noi_nhan_lines(&self) -> Vec<String> {
-        let mut items: Vec<&str> = self.noi_nhan.iter().map(String::as_str).collect();
-        if !self.kinh_gui.is_empty() && items.first().is_none_or(|i| !i.eq_ignore_ascii_case("Như trên")) {
-            items.insert(0, "Như trên");
+        let mut lines = Vec::new();
+        if !self.kinh_gui.is_empty() && self.noi_nhan.first().is_none_or(|i| !i.name.eq_ignore_ascii_case("Như trên"))
+        {
+            lines.push("- Như trên;".to_string());
         }
-        let mut lines: Vec<String> = items.iter().map(|i| format!("- {i};")).collect();
+        for r in &self.noi_nhan {
+            if r.items.is_empty() {
+                lines.push(format!("- {};", r.name));
+            } else {
+                lines.push(format!("- {}:", r.name));
+                lines.extend(r.items.iter().map(|i| format!("+ {i};")));
+            }
+        }
         lines.push(format!("- Lưu: {}.", self.luu));
         lines
     }
@@ -197,10 +241,14 @@ impl Document {
         }
     }
 
-    /// Căn cứ paragraphs, each ending `;` except the last, which ends `.`.
+    /// Căn cứ paragraphs, each ending `;`; the last ends [`Self::can_cu_last`].
     pub fn can_cu_lines(&self) -> Vec<String> {
         let n = self.can_cu.len();
-        self.can_cu.iter().enumerate().map(|(i, c)| format!("{}{}", c, if i + 1 == n { '.' } else { ';' })).collect()
+        self.can_cu
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{}{}", c, if i + 1 == n { self.can_cu_last } else { ';' }))
+            .collect()
     }
 
     /// The heading of annex `index` (0-based): `Phụ lục` when it is the only one, else

@@ -75,6 +75,9 @@ pub struct GroupContext {
     pub thieu: Vec<String>,
     /// Subtotals by indicator key.
     pub tong: BTreeMap<String, u64>,
+    /// The name inside a sentence: first letter small unless it begins with an
+    /// abbreviation (`cơ quan, đơn vị cấp huyện`, `UBND các xã, thị trấn`).
+    pub ten_trong_cau: String,
 }
 
 /// An indicator as templates see it.
@@ -101,18 +104,76 @@ pub struct TaskContext {
     pub dang_thuc_hien: u32,
     /// …
     pub chua_thuc_hien: u32,
+    /// The counts that are not zero, in words: `1 đơn vị đang thực hiện` or `3 đơn vị đã
+    /// hoàn thành, 1 đơn vị chưa thực hiện`.
+    pub tinh_hinh: String,
+    /// Heading of the annex group the task belongs to (empty outside groups).
+    pub nhom: String,
 }
 
 impl From<&TaskSummary> for TaskContext {
     fn from(t: &TaskSummary) -> Self {
+        let counts = [(t.done, "đã hoàn thành"), (t.in_progress, "đang thực hiện"), (t.not_started, "chưa thực hiện")];
+        let tinh_hinh: Vec<String> =
+            counts.iter().filter(|(n, _)| *n > 0).map(|(n, what)| format!("{n} đơn vị {what}")).collect();
         Self {
             stt: t.stt.clone(),
             ten: t.name.clone(),
             da_hoan_thanh: t.done,
             dang_thuc_hien: t.in_progress,
             chua_thuc_hien: t.not_started,
+            tinh_hinh: tinh_hinh.join(", "),
+            nhom: String::new(),
         }
     }
+}
+
+/// The unfinished tasks of one annex group, for a short account: numbers only, the
+/// detail being in the annex and the workbook.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskGroupContext {
+    /// The group's STT in the annex (`I`), empty for tasks outside groups.
+    pub stt: String,
+    /// The group's heading, as in the annex (capitals), empty outside groups.
+    pub ten: String,
+    /// The heading as written, inside a sentence (`tuyên truyền qua Mặt trận …`).
+    pub ten_trong_cau: String,
+    /// STT of the tasks some unit is still doing.
+    pub dang_thuc_hien: Vec<String>,
+    /// STT of the tasks some unit has not started and none is doing.
+    pub chua_thuc_hien: Vec<String>,
+}
+
+/// A name inside a sentence: the first letter small, unless the first word is an
+/// abbreviation or a proper noun in capitals (`UBND`, `HĐND`).
+pub fn in_sentence(name: &str) -> String {
+    let first = name.split_whitespace().next().unwrap_or("");
+    if first.chars().filter(|c| c.is_uppercase()).count() >= 2 {
+        return name.to_string();
+    }
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The administrative level of an office from its name (`Ủy ban nhân dân xã Kim Liên` →
+/// `xã`) and the area it governs (`xã Kim Liên`); `None` for an office without one.
+pub fn level_of(name: &str) -> Option<(String, String)> {
+    const LEVELS: [&str; 10] =
+        ["thành phố", "thị xã", "thị trấn", "đặc khu", "tỉnh", "huyện", "quận", "xã", "phường", "thủ đô"];
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    for i in 0..words.len() {
+        for level in LEVELS {
+            let n = level.split(' ').count();
+            if i + n < words.len() && lower[i..i + n].join(" ") == level {
+                return Some((level.to_string(), in_sentence(&words[i..].join(" "))));
+            }
+        }
+    }
+    None
 }
 
 /// The previous period, for comparisons.
@@ -171,11 +232,88 @@ pub struct ReportContext {
     pub nhiem_vu_chua_bao_cao: Vec<TaskContext>,
     /// Reference to the figures annex (`Phụ lục`), empty without it.
     pub tham_chieu_phu_luc: String,
+    /// The level of the reporting office (`xã`, `huyện`, `tỉnh`, `thành phố` …), from its
+    /// name or the frame's `dia_ban`; empty when the name has none.
+    pub cap: String,
+    /// The area it governs in running text (`xã Kim Liên`, `huyện Ninh Giang`).
+    pub dia_ban: String,
+    /// `toàn xã`, `toàn huyện` …, or `các cơ quan, đơn vị` for an office without a level.
+    pub toan_dia_ban: String,
+    /// The groups of reporting units in a sentence (`cơ quan, đơn vị cấp huyện và UBND
+    /// các xã, thị trấn`), from `tong-hop.json`.
+    pub cac_nhom: String,
+    /// Unfinished tasks by annex group (numbers only).
+    pub nhom_nhiem_vu_chua_hoan_thanh: Vec<TaskGroupContext>,
 }
 
 /// Build the template context from a summary (and the previous period's, if given).
 pub fn context(summary: &Summary, previous: Option<&Summary>, co_quan: &str, with_annex: bool) -> ReportContext {
-    let tasks: Vec<TaskContext> = summary.tasks.iter().filter(|t| !t.is_group).map(TaskContext::from).collect();
+    context_in(summary, previous, co_quan, with_annex, None)
+}
+
+/// [`context`], with the area the frame names (`dia_ban`) instead of the one read from
+/// the office's name.
+pub fn context_in(
+    summary: &Summary,
+    previous: Option<&Summary>,
+    co_quan: &str,
+    with_annex: bool,
+    dia_ban: Option<&str>,
+) -> ReportContext {
+    let mut tasks: Vec<TaskContext> = Vec::new();
+    let mut by_group: Vec<TaskGroupContext> = Vec::new();
+    let mut group: Option<(String, String)> = None;
+    // Group headings as the plan's drafter wrote them, by STT, for running text.
+    let written: BTreeMap<String, String> = summary
+        .config
+        .plan
+        .as_ref()
+        .and_then(|d| match &summary.config.annex {
+            Some(id) => d.annexes.iter().find(|a| &a.id == id),
+            None => d.annexes.first(),
+        })
+        .map(|a| {
+            a.rows
+                .iter()
+                .filter_map(|r| match r {
+                    crate::annex::Row::Group { stt, written, .. } => Some((stt.clone(), written.clone())),
+                    crate::annex::Row::Item { .. } => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for t in &summary.tasks {
+        if t.is_group {
+            group = Some((t.stt.clone(), t.name.clone()));
+            continue;
+        }
+        let mut task = TaskContext::from(t);
+        task.nhom = group.as_ref().map(|(_, n)| n.clone()).unwrap_or_default();
+        if task.dang_thuc_hien + task.chua_thuc_hien > 0 {
+            let (stt, ten) = group.clone().unwrap_or_default();
+            if by_group.last().is_none_or(|g| g.stt != stt || g.ten != ten) {
+                by_group.push(TaskGroupContext {
+                    ten_trong_cau: written.get(&stt).map_or_else(|| ten.to_lowercase(), |w| in_sentence(w)),
+                    stt,
+                    ten,
+                    dang_thuc_hien: Vec::new(),
+                    chua_thuc_hien: Vec::new(),
+                });
+            }
+            let g = by_group.last_mut().expect("pushed above");
+            if task.dang_thuc_hien > 0 {
+                g.dang_thuc_hien.push(task.stt.clone());
+            } else {
+                g.chua_thuc_hien.push(task.stt.clone());
+            }
+        }
+        tasks.push(task);
+    }
+    let (cap, area) = match dia_ban {
+        Some(d) => level_of(d).unwrap_or_else(|| (String::new(), d.to_string())),
+        None => level_of(co_quan).unwrap_or_default(),
+    };
+    let group_names: Vec<String> = summary.groups.iter().map(|g| in_sentence(&g.name)).collect();
     let filter = |f: &dyn Fn(&TaskContext) -> bool| tasks.iter().filter(|t| f(t)).cloned().collect::<Vec<_>>();
     let reported = |t: &TaskContext| t.da_hoan_thanh + t.dang_thuc_hien + t.chua_thuc_hien;
     ReportContext {
@@ -211,6 +349,7 @@ pub fn context(summary: &Summary, previous: Option<&Summary>, co_quan: &str, wit
                 so_bao_cao: g.units.iter().filter(|u| u.figures.is_some()).count(),
                 thieu: g.units.iter().filter(|u| u.figures.is_none()).map(|u| u.name.clone()).collect(),
                 tong: with_zeros(&g.subtotal, summary),
+                ten_trong_cau: in_sentence(&g.name),
             })
             .collect(),
         so_don_vi: summary.groups.iter().map(|g| g.units.len()).sum(),
@@ -222,6 +361,11 @@ pub fn context(summary: &Summary, previous: Option<&Summary>, co_quan: &str, wit
         nhiem_vu_chua_bao_cao: filter(&|t| reported(t) == 0),
         nhiem_vu: tasks,
         tham_chieu_phu_luc: if with_annex { format!("{{{{phu_luc.{FIGURES_ANNEX}}}}}") } else { String::new() },
+        toan_dia_ban: if cap.is_empty() { "các cơ quan, đơn vị".into() } else { format!("toàn {cap}") },
+        cap,
+        dia_ban: area,
+        cac_nhom: crate::content::join_vn(&group_names),
+        nhom_nhiem_vu_chua_hoan_thanh: by_group,
     }
 }
 
@@ -398,9 +542,25 @@ pub fn build(summary: &Summary, content: &Content, req: &ReportRequest<'_>) -> R
     }
     let with_annex = !matches!(frame.remove("figures_annex"), Some(Value::Bool(false)));
     frame.remove("$schema");
+    // The area the office governs, for `toàn xã` / `toàn tỉnh`: read from its name unless
+    // the frame says it (`"dia_ban": "xã Kim Liên"`).
+    let dia_ban = match frame.remove("dia_ban") {
+        Some(Value::String(d)) if !d.trim().is_empty() => Some(d.trim().to_string()),
+        None => None,
+        Some(_) => {
+            return Err(InputError {
+                file: req.frame.to_path_buf(),
+                problems: vec![data::Problem {
+                    pointer: "/dia_ban".into(),
+                    message: "cần chuỗi: địa bàn của cơ quan báo cáo, ví dụ \"xã Kim Liên\"".into(),
+                }],
+            }
+            .into());
+        }
+    };
     let co_quan =
         frame.get("issuer").and_then(|i| i.get("full_name")).and_then(Value::as_str).unwrap_or_default().to_string();
-    let ctx = context(summary, req.previous, &co_quan, with_annex);
+    let ctx = context_in(summary, req.previous, &co_quan, with_annex, dia_ban.as_deref());
     if let Some(Value::String(t)) = frame.get("trich_yeu") {
         let rendered = content.render_str(&format!("{}#/trich_yeu", req.frame.display()), t, &ctx)?;
         frame.insert("trich_yeu".into(), rendered.into());
@@ -499,4 +659,21 @@ fn load_frame(path: &Path) -> Result<Map<String, Value>, InputError> {
 /// Output names: `bao-cao-quy-1-2022.pdf` and `tong-hop-quy-1-2022.xlsx`.
 pub fn output_paths(period: &Period, out_dir: &Path) -> (PathBuf, PathBuf) {
     (out_dir.join(format!("bao-cao-{}.pdf", period.slug())), out_dir.join(format!("tong-hop-{}.xlsx", period.slug())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn level_and_area_from_the_office_name() {
+        let l = |s: &str| level_of(s).map(|(c, a)| format!("{c}|{a}"));
+        assert_eq!(l("Ủy ban nhân dân xã Kim Liên").as_deref(), Some("xã|xã Kim Liên"));
+        assert_eq!(l("Ủy ban nhân dân huyện Ninh Giang").as_deref(), Some("huyện|huyện Ninh Giang"));
+        assert_eq!(l("Ủy ban nhân dân Thành phố Cần Thơ").as_deref(), Some("thành phố|thành phố Cần Thơ"));
+        assert_eq!(l("Ủy ban nhân dân thị xã Kỳ Anh").as_deref(), Some("thị xã|thị xã Kỳ Anh"));
+        assert_eq!(l("Phòng Nội vụ"), None);
+        assert_eq!(in_sentence("Cơ quan, đơn vị cấp xã"), "cơ quan, đơn vị cấp xã");
+        assert_eq!(in_sentence("UBND các xã"), "UBND các xã");
+    }
 }

@@ -6,7 +6,7 @@ use rust_xlsxwriter::{
     DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
-use crate::annex::{Align, Annex, Row};
+use crate::annex::{Align, Annex, AnnexKind, Row};
 use crate::export::CreationTime;
 use crate::layout::DateParts;
 use crate::model::Document;
@@ -36,6 +36,7 @@ struct Formats {
     header: Format,
     group: Format,
     group_stt: Format,
+    group_cell: Format,
     cells: [Format; 3],
 }
 
@@ -50,6 +51,7 @@ impl Formats {
             header: boxed.clone().set_bold().set_align(FormatAlign::Center),
             group: boxed.clone().set_bold(),
             group_stt: boxed.clone().set_bold().set_align(FormatAlign::Center),
+            group_cell: boxed.clone().set_bold().set_align(FormatAlign::Right),
             cells: [cell(FormatAlign::Left), cell(FormatAlign::Center), cell(FormatAlign::Right)],
         }
     }
@@ -64,9 +66,13 @@ impl Formats {
 }
 
 /// The header labels of an annex's tracking sheet: its columns, then the tracking ones
-/// (`Ghi chú` only when the annex has none).
+/// (`Ghi chú` only when the annex has none). A table that is not a task list
+/// (`"kind": "bang"`) is copied with its own columns only.
 pub fn tracking_headers(annex: &Annex) -> Vec<String> {
     let mut labels: Vec<String> = annex.columns.iter().map(|c| c.label.clone()).collect();
+    if annex.kind == AnnexKind::Table {
+        return labels;
+    }
     for extra in TRACKING_COLUMNS {
         if !labels.iter().any(|l| l.eq_ignore_ascii_case(extra) || l == extra) {
             labels.push(extra.to_string());
@@ -123,12 +129,14 @@ fn write_annex(
     let own = annex.columns.len() as u16;
 
     // Title block naming the plan.
-    let title = format!("{}: {}", vn::upper(&doc.annex_label(index)), vn::upper(&annex.title));
+    let title = format!("{}: {}", vn::upper(&doc.annex_label(index)), vn::upper(&annex.title.replace('\n', " ")));
     sheet.merge_range(0, 0, 0, last_col, &title, &f.title)?;
     sheet.set_row_height(0, 36)?;
     sheet.merge_range(1, 0, 1, last_col, &doc.annex_reference().replace(vn::NBSP, " "), &f.subtitle)?;
-    let tracking = format!("Bảng theo dõi tiến độ thực hiện {}: {}", doc.doc_type.name, doc.trich_yeu_text());
-    sheet.merge_range(2, 0, 2, last_col, &tracking, &f.subtitle)?;
+    if annex.kind == AnnexKind::Tasks {
+        let tracking = format!("Bảng theo dõi tiến độ thực hiện {}: {}", doc.doc_type.name, doc.trich_yeu_text());
+        sheet.merge_range(2, 0, 2, last_col, &tracking, &f.subtitle)?;
+    }
     sheet.set_row_height(2, 33)?;
 
     // Header.
@@ -152,7 +160,21 @@ fn write_annex(
     let mut item_runs: Vec<(u32, u32)> = Vec::new();
     for (row, r) in (HEADER_ROW + 1..).zip(&annex.rows) {
         match r {
-            Row::Group { stt, text } => {
+            Row::Group { stt, text, values, .. } if !values.is_empty() => {
+                // The heading spans the columns up to the first value; values in their own.
+                sheet.write_string_with_format(row, 0, stt, &f.group_stt)?;
+                let first = values.iter().skip(2).position(|v| !v.is_empty()).map_or(values.len(), |p| p + 2) as u16;
+                if first > 2 {
+                    sheet.merge_range(row, 1, row, first - 1, text, &f.group)?;
+                } else {
+                    sheet.write_string_with_format(row, 1, text, &f.group)?;
+                }
+                for c in first..=last_col {
+                    let v = values.get(c as usize).map_or("", String::as_str);
+                    sheet.write_string_with_format(row, c, v, &f.group_cell)?;
+                }
+            }
+            Row::Group { stt, text, .. } => {
                 sheet.write_string_with_format(row, 0, stt, &f.group_stt)?;
                 sheet.merge_range(row, 1, row, last_col, text, &f.group)?;
             }
@@ -161,9 +183,13 @@ fn write_annex(
                     let format = if *bold { &f.group } else { f.cell(annex.columns[c].align) };
                     sheet.write_string_with_format(row, c as u16, text, format)?;
                 }
+                // Nothing for a table (`bang`): its last column is its own.
                 for c in own..=last_col {
                     let text = if c == status_col { STATUSES[0] } else { "" };
                     sheet.write_string_with_format(row, c, text, f.cell(Align::Left))?;
+                }
+                if annex.kind == AnnexKind::Table {
+                    continue;
                 }
                 match item_runs.last_mut() {
                     Some((_, end)) if *end + 1 == row => *end = row,
@@ -509,10 +535,21 @@ fn write_summary_sheet(
     // Footer: place and date, then the two signatures.
     let foot = total_row + 2;
     sheet.merge_range(foot, right_start, foot, last_col, date_line, &f.date_line)?;
+    // The head's title may take several lines (`TM. …` / `KT. …` / title), one per row;
+    // the names stay three rows below the last title line.
     sheet.merge_range(foot + 1, 0, foot + 1, left_end, &cfg.footer.preparer, &f.sign)?;
-    sheet.merge_range(foot + 1, right_start, foot + 1, last_col, &cfg.footer.head, &f.sign)?;
-    sheet.merge_range(foot + 5, 0, foot + 5, left_end, &cfg.footer.preparer_name, &f.sign_name)?;
-    sheet.merge_range(foot + 5, right_start, foot + 5, last_col, &cfg.footer.head_name, &f.sign_name)?;
+    let head_lines: Vec<&str> = if cfg.footer.head_lines.is_empty() {
+        vec![cfg.footer.head.as_str()]
+    } else {
+        cfg.footer.head_lines.iter().map(String::as_str).collect()
+    };
+    for (i, l) in head_lines.iter().enumerate() {
+        let row = foot + 1 + i as u32;
+        sheet.merge_range(row, right_start, row, last_col, l, &f.sign)?;
+    }
+    let names = foot + 4 + head_lines.len() as u32;
+    sheet.merge_range(names, 0, names, left_end, &cfg.footer.preparer_name, &f.sign_name)?;
+    sheet.merge_range(names, right_start, names, last_col, &cfg.footer.head_name, &f.sign_name)?;
 
     // Widths, view, print.
     sheet.set_column_width(0, 6)?;

@@ -51,6 +51,9 @@ pub struct Footer {
     pub preparer_name: String,
     /// Head's title (`TRƯỞNG PHÒNG`).
     pub head: String,
+    /// The title lines of the head's signature as printed: `head` alone, or with the
+    /// authority lines (`TM. ỦY BAN NHÂN DÂN` / `KT. CHỦ TỊCH` / `PHÓ CHỦ TỊCH`).
+    pub head_lines: Vec<String>,
     /// Head's name.
     pub head_name: String,
 }
@@ -278,6 +281,16 @@ struct RawGroup {
 struct RawFooter {
     preparer: String,
     preparer_name: String,
+    #[serde(default)]
+    authority: Option<String>,
+    #[serde(default)]
+    on_behalf_of: Option<String>,
+    #[serde(default)]
+    ky_thay: Option<String>,
+    #[serde(default)]
+    thua_lenh: Option<String>,
+    #[serde(default)]
+    thua_uy_quyen: Option<String>,
     head: String,
     head_name: String,
 }
@@ -457,6 +470,27 @@ pub fn load_config(path: &Path) -> Result<SummaryConfig, InputError> {
     {
         return Err(e);
     }
+    // The head signs as in a document: the same authority rules (TM. / KT. …).
+    let mut head_lines = Vec::new();
+    if let Some(f) = &raw.footer {
+        let signer = data::RawSigner {
+            authority: f.authority.clone(),
+            on_behalf_of: f.on_behalf_of.clone(),
+            ky_thay: f.ky_thay.clone(),
+            thua_lenh: f.thua_lenh.clone(),
+            thua_uy_quyen: f.thua_uy_quyen.clone(),
+            title: f.head.clone(),
+            name: f.head_name.clone(),
+        };
+        match data::check_signer(path, "/footer", &signer) {
+            Ok(s) => head_lines = s.title_lines(),
+            Err(found) => problems.extend(found.into_iter().map(|p| Problem {
+                pointer:
+                    p.pointer.replace("/footer/title", "/footer/head").replace("/footer/name", "/footer/head_name"),
+                message: p.message,
+            })),
+        }
+    }
     if !problems.is_empty() {
         return Err(InputError { file: path.to_path_buf(), problems });
     }
@@ -464,6 +498,7 @@ pub fn load_config(path: &Path) -> Result<SummaryConfig, InputError> {
         preparer: nfc(&f.preparer),
         preparer_name: nfc(&f.preparer_name),
         head: nfc(&f.head),
+        head_lines,
         head_name: nfc(&f.head_name),
     });
     Ok(SummaryConfig {
@@ -830,7 +865,7 @@ fn plan_tasks(config: &SummaryConfig) -> Option<Vec<TaskSummary>> {
             .rows
             .iter()
             .map(|r| match r {
-                Row::Group { stt, text } => TaskSummary {
+                Row::Group { stt, text, .. } => TaskSummary {
                     stt: stt.clone(),
                     name: text.clone(),
                     is_group: true,

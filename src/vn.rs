@@ -102,9 +102,62 @@ pub fn roman(mut n: u32) -> String {
 }
 
 /// Upper-case a Vietnamese string (`Ủy ban` → `ỦY BAN`); std handles the precomposed
-/// letters, including `đ` → `Đ`.
+/// letters, including `đ` → `Đ`. A word the clerk wrote in mixed case on purpose, with a
+/// capital after a small letter (`IoT`, `eKYC`, `VNeID`), stays as typed, and so does a
+/// document's số/ký hiệu (`06/QĐ-TTg`: ND30 writes `TTg` in capitals too).
 pub fn upper(s: &str) -> String {
-    s.to_uppercase()
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while !rest.is_empty() {
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let (chunk, tail) = rest.split_at(end);
+        let ws = tail.find(|c: char| !c.is_whitespace()).unwrap_or(tail.len());
+        if chunk.contains('/') && chunk.contains(|c: char| c.is_ascii_digit()) && chunk.contains(char::is_uppercase) {
+            out.push_str(chunk);
+        } else {
+            out.push_str(&upper_words(chunk));
+        }
+        out.push_str(&tail[..ws]);
+        rest = &tail[ws..];
+    }
+    out
+}
+
+fn upper_words(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if is_mixed_case(word) {
+            out.push_str(word);
+        } else {
+            out.push_str(&word.to_uppercase());
+        }
+        word.clear();
+    };
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// Does a word have a capital after a small letter (`IoT`, `eKYC`), so that its case is
+/// meant?
+fn is_mixed_case(word: &str) -> bool {
+    let mut seen_lower = false;
+    for c in word.chars() {
+        if c.is_lowercase() {
+            seen_lower = true;
+        } else if c.is_uppercase() && seen_lower {
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -152,5 +205,15 @@ mod tests {
     fn upper_case_keeps_vietnamese_letters() {
         assert_eq!(upper("Ủy ban nhân dân huyện Ninh Giang"), "ỦY BAN NHÂN DÂN HUYỆN NINH GIANG");
         assert_eq!(upper("đồng"), "ĐỒNG");
+    }
+
+    #[test]
+    fn upper_case_keeps_words_written_in_mixed_case() {
+        assert_eq!(
+            upper("Ứng dụng IoT, xác thực eKYC và tài khoản VNeID mức 2"),
+            "ỨNG DỤNG IoT, XÁC THỰC eKYC VÀ TÀI KHOẢN VNeID MỨC 2"
+        );
+        assert_eq!(upper("Ủy ban nhân dân TP.HCM"), "ỦY BAN NHÂN DÂN TP.HCM");
+        assert_eq!(upper("Đề án 06/ĐA-TTg, ngày 15/7/2021"), "ĐỀ ÁN 06/ĐA-TTg, NGÀY 15/7/2021");
     }
 }

@@ -348,7 +348,7 @@ fn annex_data_errors_are_located() {
         "x.json: /annexes/0/numbering: cách đánh số \"abc\" không hợp lệ (cần: continuous, per_group hoặc nested)",
         "x.json: /annexes/0/columns: cột đầu tiên phải là cột số thứ tự, mã \"stt\" (công cụ tự đánh số)",
         "x.json: /annexes/0/rows/0/nhiem_vu: cột \"nhiem_vu\" không có trong bảng (các cột: noi_dung, items; hoặc group)",
-        "x.json: /annexes/0/rows/1: dòng nhóm chỉ có trường \"group\"",
+        "x.json: /annexes/0/rows/1/x: dòng nhóm chỉ có \"group\" (tiêu đề nhóm, in ở cột \"noi_dung\") và giá trị ở các cột sau đó (không có)",
         "x.json: /annexes/0/rows/2/noi_dung: sai kiểu dữ liệu: cần chuỗi văn bản hoặc số",
         "x.json: /issuer/full_name: cần tên đầy đủ của cơ quan",
     ] {
@@ -482,4 +482,78 @@ fn annex_title_breaks_into_balanced_lines() {
     let (w0, w1) = (title[0].x1 - title[0].x0, title[1].x1 - title[1].x0);
     assert!(w0 >= w1 && w1 >= 0.7 * w0, "balanced: {w0:.1} / {w1:.1} mm: {texts:?}");
     assert!(texts.iter().all(|t| t.split_whitespace().count() >= 2));
+}
+
+#[test]
+fn annex_title_keeps_the_clerks_breaks_and_mixed_case_words() {
+    let task = json!({"nhiem_vu": "Triển khai", "chu_tri": "UBND xã", "thoi_gian": "2025", "san_pham": "Báo cáo"});
+    let (_, _, ins, start) =
+        with_annex("so", "Danh mục nhiệm vụ chuyển đổi số, ứng dụng IoT\nvà xác thực eKYC, VNeID năm 2025", vec![task]);
+    let lines = ins.lines(start);
+    let texts: Vec<String> = lines.iter().map(Line::text).collect();
+    let i = texts
+        .iter()
+        .position(|t| t == "DANH MỤC NHIỆM VỤ CHUYỂN ĐỔI SỐ, ỨNG DỤNG IoT")
+        .unwrap_or_else(|| panic!("{texts:?}"));
+    assert_eq!(texts[i + 1], "VÀ XÁC THỰC eKYC, VNeID NĂM 2025", "the clerk's line break");
+    assert!(lines[i + 1].bold() && lines[i + 1].size() == 14.0);
+    // Single-spaced like the other heading lines.
+    assert!((lines[i + 1].y - lines[i].y - 1.15 * 14.0 * PT).abs() < 0.3);
+}
+
+/// A scoring table (`"kind": "bang"`): group rows with a subtotal, cells with line breaks
+/// and marks.
+fn scoring_table() -> serde_json::Value {
+    let mut d = minimal();
+    d["issuer"]["full_name"] = "Ủy ban nhân dân xã Kim Liên".into();
+    d["annexes"] = json!([{
+        "id": "diem", "title": "Bảng điểm", "kind": "bang",
+        "columns": [
+            {"key": "stt", "label": "STT", "width": 0.6},
+            {"key": "tieu_chi", "label": "Tiêu chí", "width": 5},
+            {"key": "diem", "label": "Điểm tối đa", "width": 1, "align": "right"}
+        ],
+        "rows": [
+            {"group": "Nhóm xã, phường", "diem": 115},
+            {"tieu_chi": "Ban hành kế hoạch\n*(đúng hạn: 10 điểm)*", "diem": 10},
+            {"tieu_chi": "Tổ chức thực hiện **đầy đủ**", "diem": 105},
+            {"group": "Nhóm cơ quan chuyên môn"},
+            {"tieu_chi": "Báo cáo định kỳ", "diem": 20}
+        ]
+    }]);
+    d
+}
+
+#[test]
+fn annex_cells_with_line_breaks_and_marks_and_group_values() {
+    let doc = vanban::data::parse(std::path::Path::new("x.json"), &scoring_table().to_string()).unwrap();
+    let r = render_with(&doc, false);
+    let ins = Inspection::new(&r.layout);
+    let start = annex_start(&ins, "Phụ lục");
+    // The group row carries its subtotal in the Điểm column, bold, level with its heading.
+    let group = line(&ins, "NHÓM XÃ, PHƯỜNG");
+    let subtotal = ins.lines(start).into_iter().find(|l| l.text() == "115" && (l.y - group.y).abs() < 0.5);
+    let subtotal = subtotal.unwrap_or_else(|| panic!("no 115 on the group row:\n{}", ins.text()));
+    assert!(group.bold() && subtotal.bold());
+    assert!(subtotal.x0 > group.x1 + 20.0, "the subtotal stands in its own column");
+    // A group row without values still spans the row.
+    line(&ins, "NHÓM CƠ QUAN CHUYÊN MÔN");
+    // A cell with `\n`: two lines, the second italic, no marks printed.
+    let first = line(&ins, "Ban hành kế hoạch");
+    let second = line(&ins, "(đúng hạn: 10 điểm)");
+    assert!((second.y - first.y - 1.15 * 12.0 * PT).abs() < 0.4, "a line break inside the cell");
+    assert!((second.x0 - first.x0).abs() < 0.3);
+    assert!(second.italic() && !first.italic());
+    let bold = ins.runs.iter().find(|x| x.text.contains("đầy đủ")).expect("bold run");
+    assert!(bold.bold, "**đậm** in a cell");
+    assert!(!ins.text().contains('*'), "no marks printed");
+    // The workbook copies the table without tracking columns, the text without marks.
+    let mut wb = workbook(r.workbook.as_deref().unwrap());
+    let name = wb.sheet_names()[0].clone();
+    let s = wb.worksheet_range(&name).unwrap();
+    let texts: Vec<String> = s.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(!texts.iter().any(|t| t == "Tình trạng" || t.contains("theo dõi tiến độ")), "{texts:?}");
+    assert!(texts.contains(&"Ban hành kế hoạch\n(đúng hạn: 10 điểm)".to_string()), "{texts:?}");
+    assert!(texts.contains(&"115".to_string()), "group value in the workbook");
+    assert_eq!(s.width(), 3, "only the table's own columns");
 }

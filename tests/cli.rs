@@ -72,6 +72,63 @@ fn missing_field() {
 }
 
 #[test]
+fn impossible_signer_combinations_say_what_to_write() {
+    let signer = |extra: serde_json::Value| {
+        let mut d = minimal();
+        let s = d["signer"].as_object_mut().unwrap();
+        for (k, v) in extra.as_object().unwrap() {
+            if v.is_null() {
+                s.remove(k);
+            } else {
+                s.insert(k.clone(), v.clone());
+            }
+        }
+        render_err(&d).1
+    };
+    // A deputy under TM. without the head's title.
+    let e = signer(serde_json::json!({"title": "Phó Chủ tịch"}));
+    assert!(
+        e.contains("doc.json: /signer/ky_thay:")
+            && e.contains("thêm \"ky_thay\": \"CHỦ TỊCH\"")
+            && e.contains("KT. CHỦ TỊCH"),
+        "{e}"
+    );
+    // KT. under KT.
+    let e = signer(
+        serde_json::json!({"authority": "KT", "on_behalf_of": "Chủ tịch", "ky_thay": "Chủ tịch", "title": "Phó Chủ tịch"}),
+    );
+    assert!(e.contains("/signer/ky_thay: không dùng được cùng thẩm quyền KT."), "{e}");
+    // Without any authority: says what to add.
+    let e = signer(
+        serde_json::json!({"authority": null, "on_behalf_of": null, "thua_lenh": "Chủ tịch", "title": "Chánh Văn phòng"}),
+    );
+    assert!(e.contains("/signer/thua_lenh: thêm \"authority\": \"TM\""), "{e}");
+    // Two second lines at once.
+    let e = signer(serde_json::json!({"ky_thay": "Chủ tịch", "thua_lenh": "Chủ tịch", "title": "Phó Chủ tịch"}));
+    assert!(e.contains("/signer/thua_lenh: chỉ ghi một trong \"ky_thay\", \"thua_lenh\""), "{e}");
+    // The head signing for the body needs no KT.
+    let e = signer(serde_json::json!({"ky_thay": "Chủ tịch", "title": "Chủ tịch"}));
+    assert!(e.contains("/signer/ky_thay: chức vụ người ký \"CHỦ TỊCH\" trùng"), "{e}");
+}
+
+#[test]
+fn noi_nhan_sub_items_are_checked() {
+    let mut d = minimal();
+    d["noi_nhan"] =
+        serde_json::json!(["+ xã A", {"name": "UBND các xã", "items": []}, 7, {"items": ["xã B"], "ghi_chu": "x"}]);
+    let e = render_err(&d).1;
+    for want in [
+        "/noi_nhan/0: dòng \"+ …\" là mục con: cần một nơi nhận đứng trước",
+        "/noi_nhan/1/items: cần ít nhất một nơi nhận con",
+        "/noi_nhan/2: sai kiểu dữ liệu: cần chuỗi (một nơi nhận) hoặc đối tượng",
+        "/noi_nhan/3/ghi_chu: trường không hợp lệ",
+        "/noi_nhan/3/name: thiếu trường bắt buộc",
+    ] {
+        assert!(e.contains(want), "{want:?} not in:\n{e}");
+    }
+}
+
+#[test]
 fn wrong_type() {
     let mut d = minimal();
     d["so"] = "18".into();

@@ -174,7 +174,8 @@ fn title_and_trich_yeu_are_centred_with_a_short_rule() {
     assert!(rule.length >= widest / 3.0 - 1.0 && rule.length <= widest / 2.0 + 1.0);
     assert_near(rule.x + rule.length / 2.0, CENTRE, 1.0, "trích yếu rule centre");
     let can_cu = ins.line_starting("Căn cứ Nghị quyết số 76/NQ-CP").unwrap();
-    assert!(can_cu.italic() && can_cu.size() == 14.0);
+    // A plan cites its bases upright, as body text.
+    assert!(!can_cu.italic() && can_cu.size() == 14.0);
 }
 
 #[test]
@@ -571,6 +572,41 @@ fn assert_balanced(lines: &[Line], want: usize, what: &str) {
 }
 
 #[test]
+fn deputy_signs_for_the_collective_body_under_tm_and_kt() {
+    let mut data = minimal();
+    data["signer"] = serde_json::json!({"authority": "TM", "on_behalf_of": "Ủy ban nhân dân",
+        "ky_thay": "Chủ tịch", "title": "Phó Chủ tịch", "name": "Trần Thị B"});
+    let r = render_json(&engine(), &data.to_string());
+    let ins = &r.ins;
+    let tm = line(ins, "TM. ỦY BAN NHÂN DÂN");
+    let kt = line(ins, "KT. CHỦ TỊCH");
+    let pct = line(ins, "PHÓ CHỦ TỊCH");
+    let name = line(ins, "Trần Thị B");
+    assert!(tm.y < kt.y && kt.y < pct.y && pct.y < name.y, "TM. / KT. / title / name from top to bottom");
+    for l in [&tm, &kt, &pct] {
+        assert_eq!(l.size(), 14.0);
+        assert!(l.bold());
+        assert_near(l.centre(), tm.centre(), 1.0, "title lines centred on one axis");
+    }
+    // Single-spaced: baselines 1.15 × 14 pt apart.
+    assert_near(kt.y - tm.y, 1.15 * 14.0 * PT, 0.3, "TM. to KT.");
+    assert_near(pct.y - kt.y, 1.15 * 14.0 * PT, 0.3, "KT. to title");
+    assert!(name.y - pct.y >= 25.0, "room for signature and seal");
+
+    // TL. and TUQ. the same way.
+    for (key, prefix) in [("thua_lenh", "TL. CHỦ TỊCH"), ("thua_uy_quyen", "TUQ. CHỦ TỊCH")] {
+        let mut data = minimal();
+        data["signer"] = serde_json::json!({"authority": "TM", "on_behalf_of": "Ủy ban nhân dân",
+            key: "Chủ tịch", "title": "Chánh Văn phòng", "name": "Lê Văn C"});
+        let r = render_json(&engine(), &data.to_string());
+        let tm = line(&r.ins, "TM. ỦY BAN NHÂN DÂN");
+        let second = line(&r.ins, prefix);
+        let own = line(&r.ins, "CHÁNH VĂN PHÒNG");
+        assert!(tm.y < second.y && second.y < own.y, "{key}");
+    }
+}
+
+#[test]
 fn titles_break_into_balanced_lines_unless_the_clerk_broke_them() {
     let e = engine();
     let mut data = minimal();
@@ -679,4 +715,142 @@ fn footnotes_print_at_the_foot_of_the_page() {
     assert!(note.y > 200.0 && note.y < 277.0, "at the foot of the page: {:.1}", note.y);
     assert!((10.0..=12.0).contains(&note.runs.last().unwrap().size), "10-12 pt");
     assert!(text.contains("Quyết định số 12/QĐ-UBND ngày 04/01/2025."), "the whole note");
+}
+
+#[test]
+fn noi_nhan_items_with_sub_items_and_notes() {
+    let mut data = minimal();
+    data["noi_nhan"] = serde_json::json!([
+        "- Bộ Nội vụ (để b/c);",
+        {"name": "UBND các xã, phường", "items": ["xã Kim Liên", "phường Vinh Phú;"]},
+        "Các phòng chuyên môn:",
+        "+ Phòng Văn hóa - Xã hội;",
+        "+ Phòng Kinh tế",
+        "Lưu: VT, VP"
+    ]);
+    let r = render_json(&engine(), &data.to_string());
+    let ins = &r.ins;
+    let nn = line(ins, "Nơi nhận:");
+    let items: Vec<Line> =
+        ins.lines(nn.page).into_iter().filter(|l| l.y > nn.y && l.x0 < CENTRE - 10.0 && l.size() == 11.0).collect();
+    let texts: Vec<String> = items.iter().map(Line::text).collect();
+    assert_eq!(
+        texts,
+        [
+            "- Bộ Nội vụ (để b/c);",
+            "- UBND các xã, phường:",
+            "+ xã Kim Liên;",
+            "+ phường Vinh Phú;",
+            "- Các phòng chuyên môn:",
+            "+ Phòng Văn hóa - Xã hội;",
+            "+ Phòng Kinh tế;",
+            "- Lưu: VT, VP.",
+        ]
+    );
+    for (l, t) in items.iter().zip(&texts) {
+        assert_eq!(l.size(), 11.0, "{t}");
+        if t.starts_with('+') {
+            // Indented under the item's text (past `- `), not flush left.
+            assert!(l.x0 > LEFT + 1.0 && l.x0 < LEFT + 4.0, "{t}: starts at {:.2}", l.x0);
+        } else {
+            assert_near(l.x0, LEFT, 0.5, t);
+        }
+    }
+    // Single-spaced like the other items.
+    assert_near(items[2].y - items[1].y, 1.15 * 11.0 * PT, 0.3, "sub-item spacing");
+}
+
+#[test]
+fn numbered_heading_without_the_last_dot_is_a_heading() {
+    let mut data = minimal();
+    data["body"] =
+        "I. NỘI DUNG\n1.3 Tổ chức thực hiện\nCác đơn vị triển khai theo chức năng, nhiệm vụ được giao.".into();
+    let r = render_json(&engine(), &data.to_string());
+    let h = line(&r.ins, "1.3 Tổ chức thực hiện");
+    assert!(h.bold(), "a titled khoản is bold like `1.3.`");
+    let after = r.ins.line_starting("Các đơn vị triển khai").unwrap();
+    assert!(!after.bold());
+}
+
+#[test]
+fn can_cu_follow_the_document_family() {
+    let can_cu = serde_json::json!([
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025",
+        "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ về công tác văn thư;"
+    ]);
+    let issuing = "Ủy ban nhân dân xã ban hành Kế hoạch thực hiện như sau:";
+    // A plan: upright, indented and justified like the body; the last one leads into the
+    // issuing sentence with the `;` the clerk wrote.
+    let mut data = minimal();
+    data["can_cu"] = can_cu.clone();
+    data["body"] = format!("{issuing}\nI. MỤC ĐÍCH\nNội dung.").into();
+    let r = render_json(&engine(), &data.to_string());
+    let first = line(&r.ins, "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;");
+    assert!(!first.italic() && !first.bold() && first.size() == 14.0);
+    assert_near(first.x0 - LEFT, 10.0, 0.3, "first-line indent of body text");
+    let last = r.ins.line_starting("Căn cứ Nghị định số 30/2020/NĐ-CP").unwrap();
+    assert!(!last.italic());
+    assert!(r.ins.text().contains("công tác văn thư;"), "leads into the issuing sentence:\n{}", r.ins.text());
+    let sentence = line(&r.ins, issuing);
+    assert!(sentence.y > last.y && !sentence.italic());
+
+    // Without the clerk's `;` the last căn cứ ends `.`.
+    let mut data = minimal();
+    data["can_cu"] = serde_json::json!([
+        "Căn cứ Luật Tổ chức chính quyền địa phương",
+        "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ về công tác văn thư"
+    ]);
+    let r = render_json(&engine(), &data.to_string());
+    assert!(r.ins.text().contains("công tác văn thư."));
+
+    // The per-document override: italic căn cứ ending `.`, as in a decision.
+    let mut data = minimal();
+    data["can_cu"] = can_cu;
+    data["can_cu_style"] = "italic".into();
+    data["body"] = format!("{issuing}\nI. MỤC ĐÍCH\nNội dung.").into();
+    let r = render_json(&engine(), &data.to_string());
+    let first = r.ins.line_starting("Căn cứ Luật Tổ chức").unwrap();
+    assert!(first.italic());
+    assert!(r.ins.text().contains("công tác văn thư."));
+}
+
+#[test]
+fn provincial_plan_of_2025_signed_by_a_deputy() {
+    let r = render_doc(&engine(), &load(&sample("nghe-an-2025/ke-hoach.json")));
+    let ins = &r.ins;
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    line(ins, "TỈNH NGHỆ AN");
+    // A trích yếu of three lines, as the drafter broke it, the first the longest.
+    let t1 = line(ins, "Triển khai thực hiện chuyển đổi số, phát triển chính quyền số");
+    let t2 = line(ins, "gắn với Đề án 06 trên địa bàn tỉnh Nghệ An năm 2026");
+    let t3 = line(ins, "sau sắp xếp đơn vị hành chính");
+    assert!(t1.y < t2.y && t2.y < t3.y && t1.x1 - t1.x0 >= t2.x1 - t2.x0 && t2.x1 - t2.x0 >= t3.x1 - t3.x0);
+    // Căn cứ upright, leading into the issuing sentence.
+    let cc = ins.line_starting("Căn cứ Luật Tổ chức chính quyền địa phương").unwrap();
+    assert!(!cc.italic());
+    // TM. / KT. / PHÓ CHỦ TỊCH, then the name.
+    let tm = line(ins, "TM. ỦY BAN NHÂN DÂN");
+    let kt = line(ins, "KT. CHỦ TỊCH");
+    let pct = line(ins, "PHÓ CHỦ TỊCH");
+    let name = line(ins, "Bùi Đình Long");
+    assert!(tm.y < kt.y && kt.y < pct.y && pct.y + 25.0 <= name.y);
+    // The long last paragraph travels with the closing.
+    let last = ins.line_starting("Căn cứ Kế hoạch này").unwrap();
+    assert_eq!(last.page, tm.page);
+    line(ins, "+ phường Vinh Phú;");
+    // The annex with its groups, mixed-case words kept.
+    let annex = line(ins, "Phụ lục");
+    assert!(annex.page > tm.page);
+    for g in ["HOÀN THIỆN THỂ CHẾ, NÂNG CAO NHẬN THỨC", "PHÁT TRIỂN HẠ TẦNG SỐ, DỮ LIỆU SỐ"]
+    {
+        let l = ins.all_lines().into_iter().find(|l| l.text().ends_with(g)).unwrap_or_else(|| panic!("group {g}"));
+        assert!(l.bold() && l.page >= annex.page, "{g}");
+    }
+    assert!(ins.text().contains("VNeID") && ins.text().contains("eKYC"));
+    // Every glyph inside the ND30 margins of its page.
+    for run in ins.runs.iter().filter(|x| x.page < annex.page) {
+        let (l, t, rr, b) = run.ink;
+        let is_page_number = run.y < 20.0 && run.text.chars().all(|c| c.is_ascii_digit());
+        assert!(is_page_number || (l >= 30.0 && rr <= 195.0 && t >= 20.0 && b <= 277.0), "{:?}", run.text);
+    }
 }

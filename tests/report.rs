@@ -68,9 +68,9 @@ fn quarterly_report_is_a_full_nd30_document() {
         "về tuyên truyền thực hiện cải cách hành chính nhà nước năm 2022 trên địa bàn huyện Ninh Giang;",
         "toàn huyện đã tổ chức 33 hội nghị, tập huấn với 2.788 lượt người tham dự; đăng tải 158 tin, bài",
         "Niêm yết công khai 3.279/3.443 thủ tục hành chính phải niêm yết, đạt tỷ lệ 95,24%.",
-        "Có 38/39 cơ quan, đơn vị, Ủy ban nhân dân các xã, thị trấn gửi báo cáo; chưa có báo cáo hoặc báo cáo chưa hợp lệ: UBND xã Hồng Phong.",
-        "Số liệu chi tiết của từng cơ quan, đơn vị tại Phụ lục kèm theo.",
-        "+ Nhiệm vụ số 6: Quán triệt Nghị quyết số 76/NQ-CP",
+        "Có 38/39 cơ quan, đơn vị gửi báo cáo (cơ quan, đơn vị cấp huyện: 11/11; UBND các xã, thị trấn: 27/28); chưa có báo cáo hoặc báo cáo chưa hợp lệ: UBND xã Hồng Phong.",
+        "Số liệu chi tiết của từng cơ quan, đơn vị tại Phụ lục kèm theo;",
+        "- Tuyên truyền qua hội nghị, tập huấn, tài liệu và sinh hoạt cơ quan: nhiệm vụ số 7, 8 và 10 đang thực hiện; nhiệm vụ số 9 chưa thực hiện;",
         "III. PHƯƠNG HƯỚNG, NHIỆM VỤ QUÝ II NĂM 2022",
     ] {
         assert!(text.contains(s), "missing {s:?}");
@@ -319,4 +319,63 @@ fn a_report_template_ending_in_a_long_table_prints_every_row() {
         assert!(text.contains(&format!("Dòng số {i}\n{i}\n")), "row {i} missing");
     }
     assert!(ins.line("Nơi nhận:").is_some());
+}
+
+#[test]
+fn quarterly_tasks_section_is_short_grouped_and_without_zero_counts() {
+    let dir = sample_copy();
+    let ins = report_layout(&dir.path().join("bao-cao/quy-1"), "bao-cao-tuyen-truyen-cchc", Some(45), None);
+    let text = joined(&ins);
+    assert!(!text.contains(" 0 đơn vị"), "no zero counts");
+    let start = ins.line_starting("3. Thực hiện các nhiệm vụ").unwrap();
+    let end = ins.line_starting("4. Tình hình báo cáo").unwrap();
+    let section: Vec<_> = ins
+        .all_lines()
+        .into_iter()
+        .filter(|l| (l.page, l.y) > (start.page, start.y) && (l.page, l.y) < (end.page, end.y) && l.y > 20.0)
+        .collect();
+    // 18 unfinished tasks in five groups of the annex: one summary sentence and one line
+    // per group, not one paragraph per task (49 lines before).
+    assert!(
+        section.len() <= 14,
+        "{} lines:\n{}",
+        section.len(),
+        section.iter().map(|l| l.text()).collect::<Vec<_>>().join("\n")
+    );
+    for s in [
+        "Kế hoạch có 25 nhiệm vụ; 1 nhiệm vụ đã hoàn thành ở tất cả các đơn vị có báo cáo; 18 nhiệm vụ còn đơn vị đang thực hiện hoặc chưa thực hiện; 6 nhiệm vụ chưa có đơn vị báo cáo.",
+        "- Tuyên truyền thông qua hoạt động của Mặt trận và các đoàn thể: nhiệm vụ số 15 đang thực hiện; nhiệm vụ số 17 chưa thực hiện;",
+        "- Đôn đốc các cơ quan, đơn vị hoàn thành 18 nhiệm vụ còn lại tại Phụ lục của Kế hoạch.",
+    ] {
+        assert!(text.contains(s), "missing {s:?} in {text}");
+    }
+    // The sample frame signs as a deputy for the People's Committee.
+    let tm = ins.line("TM. ỦY BAN NHÂN DÂN").unwrap();
+    let kt = ins.line("KT. CHỦ TỊCH").unwrap();
+    let pct = ins.line("PHÓ CHỦ TỊCH").unwrap();
+    assert!(tm.y < kt.y && kt.y < pct.y);
+}
+
+#[test]
+fn commune_report_of_2025_never_says_huyen() {
+    let dir = sample("kim-lien-2025/bao-cao/quy-4");
+    let ins = report_layout(&dir, "bao-cao-tuyen-truyen-cchc", None, None);
+    let text = joined(&ins);
+    assert!(!text.to_lowercase().contains("huyện"), "{text}");
+    assert!(!text.contains("thị trấn"), "{text}");
+    for s in [
+        "Trong quý IV năm 2025, toàn xã đã tổ chức 6 hội nghị, tập huấn với 410 lượt người tham dự",
+        "Có 7/8 cơ quan, đơn vị gửi báo cáo (phòng, đơn vị thuộc UBND xã: 4/4; các xóm: 3/4); chưa có báo cáo hoặc báo cáo chưa hợp lệ: Xóm Sen 2.",
+        "3. Tình hình báo cáo của các cơ quan, đơn vị",
+        "năm 2025 của Ủy ban nhân dân xã Kim Liên./.",
+    ] {
+        assert!(text.contains(s), "missing {s:?} in {text}");
+    }
+    let tm = ins.line("TM. ỦY BAN NHÂN DÂN").unwrap();
+    let kt = ins.line("KT. CHỦ TỊCH").unwrap();
+    assert!(tm.y < kt.y);
+    ins.line("+ xóm Sen 1;").unwrap();
+    // The six-month template too.
+    let ins = report_layout(&dir, "bao-cao-6-thang-tuyen-truyen-cchc", None, None);
+    assert!(!joined(&ins).to_lowercase().contains("huyện"), "{}", joined(&ins));
 }

@@ -26,6 +26,7 @@ const TOP_KEYS: &[&str] = &[
     "ky_hieu",
     "trich_yeu",
     "can_cu",
+    "can_cu_style",
     "body",
     "body_file",
     "kinh_gui",
@@ -35,7 +36,7 @@ const TOP_KEYS: &[&str] = &[
     "annexes",
 ];
 const ISSUER_KEYS: &[&str] = &["parent", "name", "abbreviation", "full_name"];
-const SIGNER_KEYS: &[&str] = &["authority", "on_behalf_of", "title", "name"];
+const SIGNER_KEYS: &[&str] = &["authority", "on_behalf_of", "ky_thay", "thua_lenh", "thua_uy_quyen", "title", "name"];
 
 // Keys without `#[serde(default)]` / `Option` in the loader. `body` / `body_file` are not
 // here: exactly one of the two is required (the schema's top-level `oneOf`).
@@ -355,6 +356,8 @@ fn authority_enum_is_the_five_nd30_prefixes() {
         let mut with = base();
         with["signer"]["authority"] = json!(v);
         with["signer"]["on_behalf_of"] = json!("CHỦ TỊCH");
+        // Not a deputy: under TM. a PHÓ title would need `ky_thay` (tested with the loader).
+        with["signer"]["title"] = json!("CHÁNH VĂN PHÒNG");
         // on_behalf_of belongs to exactly these prefixes (`else` branch: refused with `Q.`).
         let expected = needing.contains(v);
         assert_eq!(conforms(&s, &with).is_ok(), expected, "schema: {v} with on_behalf_of");
@@ -436,13 +439,51 @@ fn schema_and_loader_agree_on_edge_cases() {
         ),
         ("can_cu null", |d| d["can_cu"] = Value::Null, false, false),
         ("can_cu empty", |d| d["can_cu"] = json!([]), true, true),
+        (
+            "annex kind bang with a group value",
+            |d| {
+                d["annexes"] = json!([{"id": "d", "title": "Bảng điểm\nnăm 2025", "kind": "bang",
+                    "columns": [{"key": "stt", "label": "STT"}, {"key": "tieu_chi", "label": "Tiêu chí"}, {"key": "diem", "label": "Điểm"}],
+                    "rows": [{"group": "Nhóm xã", "diem": 115}, {"tieu_chi": "Ban hành\n*kế hoạch*", "diem": 10}]}])
+            },
+            true,
+            true,
+        ),
+        (
+            "annex kind unknown",
+            |d| d["annexes"] = json!([{"id": "d", "title": "T", "kind": "danh_sach", "rows": [{"nhiem_vu": "x"}]}]),
+            false,
+            false,
+        ),
+        ("can_cu_style italic", |d| d["can_cu_style"] = json!("italic"), true, true),
+        ("can_cu_style nghieng", |d| d["can_cu_style"] = json!("nghieng"), false, false),
         ("noi_nhan empty", |d| d["noi_nhan"] = json!([]), false, false),
         ("noi_nhan a string", |d| d["noi_nhan"] = json!("Sở Nội vụ"), false, false),
+        (
+            "noi_nhan with sub-items",
+            |d| d["noi_nhan"] = json!(["Bộ Nội vụ (để b/c)", {"name": "UBND các xã", "items": ["xã A", "xã B"]}]),
+            true,
+            true,
+        ),
+        ("noi_nhan sub-items empty", |d| d["noi_nhan"] = json!([{"name": "UBND các xã", "items": []}]), false, false),
+        ("noi_nhan sub-item without name", |d| d["noi_nhan"] = json!([{"items": ["xã A"]}]), false, false),
+        (
+            "noi_nhan sub-item unknown key",
+            |d| d["noi_nhan"] = json!([{"name": "A", "items": ["b"], "x": 1}]),
+            false,
+            false,
+        ),
+        ("noi_nhan a number", |d| d["noi_nhan"] = json!([7]), false, false),
         ("issuer a string", |d| d["issuer"] = json!("UBND"), false, false),
         ("authority XYZ", |d| d["signer"]["authority"] = json!("XYZ"), false, false),
         ("unknown top key", |d| d["ghi_chu"] = json!("x"), false, false),
         ("unknown issuer key", |d| d["issuer"]["dia_chi"] = json!("x"), false, false),
         ("unknown signer key", |d| d["signer"]["chu_ky"] = json!("x"), false, false),
+        ("TM. + KT.", |d| tm_under(d, &[("ky_thay", "CHỦ TỊCH")]), true, true),
+        ("TM. + TL.", |d| tm_under(d, &[("thua_lenh", "CHỦ TỊCH")]), true, true),
+        ("TM. + TUQ.", |d| tm_under(d, &[("thua_uy_quyen", "CHỦ TỊCH")]), true, true),
+        ("TM. + KT. + TL.", |d| tm_under(d, &[("ky_thay", "CHỦ TỊCH"), ("thua_lenh", "CHỦ TỊCH")]), false, false),
+        ("KT. + ky_thay", |d| d["signer"]["ky_thay"] = json!("CHỦ TỊCH"), false, false),
         // Schema stricter than the loader:
         ("authority lower case", |d| d["signer"]["authority"] = json!("kt"), false, true),
         ("authority empty", |d| d["signer"]["authority"] = json!(""), false, false),
@@ -502,6 +543,15 @@ fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
         } else if p.extension().is_some_and(|e| e == "json") {
             out.push(p);
         }
+    }
+}
+
+/// Sign as a deputy for the collective body: `TM.` with the given second-line keys.
+fn tm_under(d: &mut Value, keys: &[(&str, &str)]) {
+    d["signer"]["authority"] = json!("TM");
+    d["signer"]["on_behalf_of"] = json!("ỦY BAN NHÂN DÂN");
+    for (k, v) in keys {
+        d["signer"][*k] = json!(v);
     }
 }
 

@@ -432,3 +432,39 @@ fn configuration_is_strict_and_names_its_own_paths() {
     assert!(err.contains("lỗi: bao-cao/../ke-hoach.json: /annexes/0/columns: cần ít nhất hai cột"), "{err}");
     assert!(!stderr(&out).contains("panicked"));
 }
+
+#[test]
+fn head_signature_of_the_workbook_takes_the_deputy_form() {
+    let dir = sample_copy();
+    let cfg_path = dir.path().join("bao-cao/tong-hop.json");
+    let mut cfg: Value = serde_json::from_str(&std::fs::read_to_string(&cfg_path).unwrap()).unwrap();
+    cfg["footer"]["authority"] = json!("TM");
+    cfg["footer"]["on_behalf_of"] = json!("Ủy ban nhân dân");
+    cfg["footer"]["ky_thay"] = json!("Chủ tịch");
+    cfg["footer"]["head"] = json!("Phó Chủ tịch");
+    std::fs::write(&cfg_path, cfg.to_string()).unwrap();
+    let (out, bytes) = run_summary(dir.path(), &["--date", "2022-04-05"]);
+    let bytes = bytes.unwrap_or_else(|| panic!("{}", stderr(&out)));
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let s = wb.worksheet_range("Tổng hợp").unwrap();
+    let at = |text: &str| {
+        (0..s.height() as u32)
+            .flat_map(|r| (0..s.width() as u32).map(move |c| (r, c)))
+            .find(|(r, c)| cell(&s, *r, *c) == text)
+            .unwrap_or_else(|| panic!("no cell {text:?}"))
+    };
+    let (tm, kt, title, name) =
+        (at("TM. ỦY BAN NHÂN DÂN"), at("KT. CHỦ TỊCH"), at("PHÓ CHỦ TỊCH"), at("Đoàn Văn Khánh"));
+    assert_eq!((kt.0, title.0), (tm.0 + 1, tm.0 + 2), "one title line per row");
+    assert!(name.0 >= title.0 + 3, "room to sign");
+    assert_eq!(tm.1, kt.1);
+    // The preparer's name stays level with the head's.
+    assert_eq!(at("Vũ Thị Thu Hằng").0, name.0);
+
+    // A deputy under TM. without ky_thay is refused, naming the footer.
+    cfg["footer"].as_object_mut().unwrap().remove("ky_thay");
+    std::fs::write(&cfg_path, cfg.to_string()).unwrap();
+    let (out, _) = run_summary(dir.path(), &["--date", "2022-04-05"]);
+    let err = stderr(&out);
+    assert!(err.contains("tong-hop.json: /footer/ky_thay:") && err.contains("\"ky_thay\": \"CHỦ TỊCH\""), "{err}");
+}
