@@ -861,7 +861,8 @@ impl Validator<'_> {
         if luu.is_empty() {
             luu = "VT".into();
         }
-        if noi_nhan.is_empty() {
+        // (An empty list after a refused item is a consequence, not another problem.)
+        if noi_nhan.is_empty() && raw.noi_nhan.is_empty() {
             self.problem("/noi_nhan", "cần ít nhất một nơi nhận (dòng \"Lưu: VT\" do công cụ tự thêm)");
         }
         let signer = self.signer(&raw.signer);

@@ -535,7 +535,7 @@ fn every_problem_of_a_file_at_once() {
         "lỗi: doc.json: /signer/name: thiếu trường bắt buộc",
         "lỗi: doc.json: /trichyeu: trường \"trichyeu\" không có trong định dạng",
         "lỗi: doc.json: /so: sai kiểu dữ liệu: cần số nguyên dương, nhận được chuỗi \"5\"",
-        "lỗi: doc.json: /noi_nhan/0: sai kiểu dữ liệu: cần chuỗi văn bản (trong dấu \"), nhận được số 1",
+        "lỗi: doc.json: /noi_nhan/0: sai kiểu dữ liệu: cần chuỗi (một nơi nhận) hoặc đối tượng",
     ] {
         assert_eq!(lines.iter().filter(|l| l.starts_with(want)).count(), 1, "once: {want}\nin\n{err}");
     }
