@@ -27,6 +27,7 @@ pub mod period;
 pub mod report;
 pub mod sheet;
 pub mod summary;
+pub mod textfit;
 pub mod vn;
 
 use std::path::{Path, PathBuf};

@@ -322,3 +322,58 @@ fn five_thousand_reports() {
     assert!((number(&s, total_row, 4) - want_a as f64 / 50_000.0).abs() < 1e-12);
     assert_eq!(wb.worksheet_range("Số liệu đơn vị").unwrap().height(), 5001);
 }
+
+/// Row heights: every data row carries one, tall enough for its wrapped text.
+#[test]
+fn rows_have_heights_for_their_wrapped_text() {
+    let dir = sample_copy();
+    let (_, bytes) = run_summary(dir.path(), &[]);
+    let bytes = bytes.unwrap();
+    // Sheet 2 is `Nhiệm vụ`: task names of 60 characters wrap to two lines or more.
+    let xml = part(&bytes, "xl/worksheets/sheet2.xml");
+    let heights: Vec<(u32, f64)> = xml
+        .split("<row ")
+        .skip(1)
+        .filter_map(|r| {
+            let tag = format!(" {}", r.split('>').next()?);
+            let attr = |name: &str| tag.split(&format!(" {name}=\"")).nth(1)?.split('"').next().map(str::to_string);
+            Some((attr("r")?.parse().ok()?, attr("ht").and_then(|h| h.parse().ok()).unwrap_or(0.0)))
+        })
+        .collect();
+    let tasks: Vec<_> = heights.iter().filter(|(r, _)| *r >= 5).collect();
+    assert!(tasks.len() > 20, "{heights:?}");
+    assert!(tasks.iter().all(|(_, h)| *h >= 15.75), "every task row has a height: {heights:?}");
+    assert!(tasks.iter().any(|(_, h)| *h >= 31.5), "long task names get two lines or more: {heights:?}");
+    // Unit sheets: fitted to one page wide.
+    let unit = part(&bytes, "xl/worksheets/sheet3.xml");
+    assert!(unit.contains("fitToPage=\"1\"") && unit.contains("fitToHeight=\"0\""), "{unit}");
+}
+
+/// The workbooks as a clerk sees them in LibreOffice: no text over other text, every sheet
+/// one page wide (`scripts/check-workbooks.py`). Skipped when LibreOffice is absent.
+#[test]
+fn workbooks_look_right_in_libreoffice() {
+    if std::process::Command::new("soffice").arg("--version").output().is_err() {
+        eprintln!("bỏ qua: không có LibreOffice (soffice)");
+        return;
+    }
+    let dir = sample_copy();
+    let out = vanban(&["build", ".", "-o", "out", "-q"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut files =
+        vec![dir.path().join("out/ke-hoach.xlsx"), dir.path().join("out/bao-cao/quy-2/tong-hop-quy-2-2022.xlsx")];
+    let forms = vanban(&["form", "bao-cao", "-o", "forms", "--period", "quy-2-2022", "-q"], dir.path());
+    if forms.status.success() {
+        let mut list: Vec<PathBuf> =
+            std::fs::read_dir(dir.path().join("forms")).unwrap().map(|e| e.unwrap().path()).collect();
+        list.sort();
+        files.extend(list.into_iter().take(2));
+    }
+    let check = std::process::Command::new("python3")
+        .arg(root().join("scripts/check-workbooks.py"))
+        .args(&files)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success(), "{text}{}", String::from_utf8_lossy(&check.stderr));
+}
