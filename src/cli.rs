@@ -47,6 +47,66 @@ pub enum Command {
     Fonts(EngineArgs),
     /// Liệt kê 29 loại văn bản hành chính và chữ viết tắt (Phụ lục III).
     Types,
+    /// Tạo biểu mẫu Excel cho từng đơn vị điền số liệu và gửi lại:
+    /// `vanban form bao-cao/ -o bieu-mau/ --period quy-2-2022`.
+    Form(FormArgs),
+}
+
+/// `vanban form`.
+#[derive(Debug, Args)]
+pub struct FormArgs {
+    /// Thư mục có tong-hop.json (hoặc thư mục con của nó).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Tệp cấu hình (mặc định: tong-hop.json trong thư mục hoặc thư mục cha).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Kỳ báo cáo: quy-2-2022, 6-thang-2022, 9-thang-2022, nam-2022.
+    #[arg(long, value_name = "KY")]
+    pub period: String,
+    /// Thư mục ghi biểu mẫu (mỗi đơn vị một tệp .xlsx).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Chỉ in lỗi.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+fn form(args: &FormArgs) -> ExitCode {
+    let Some(period) = crate::period::Period::parse(&args.period) else {
+        error(format!(
+            "--period \"{}\" không hợp lệ (ví dụ: quy-1-2022, 6-thang-2022, 9-thang-2022, nam-2022)",
+            args.period
+        ));
+        return ExitCode::from(2);
+    };
+    let Some(path) = args.config.clone().or_else(|| crate::summary::find_config(&args.dir)) else {
+        error(format!("không tìm thấy {} trong {} hoặc thư mục cha", crate::summary::CONFIG_NAME, args.dir.display()));
+        return ExitCode::from(2);
+    };
+    let config = match crate::summary::load_config(&path) {
+        Ok(c) => c,
+        Err(e) => {
+            error(e);
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = std::fs::create_dir_all(&args.output) {
+        error(format!("{}: không tạo được thư mục ({})", args.output.display(), data::io_reason(&e)));
+        return ExitCode::from(2);
+    }
+    match crate::form::write_forms(&config, period, &args.output) {
+        Ok(files) => {
+            if !args.quiet {
+                eprintln!("đã ghi {} biểu mẫu {period} vào {}", files.len(), args.output.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            error(e);
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// Options that shape the layout engine.
@@ -191,6 +251,7 @@ pub fn main() -> ExitCode {
         Command::Bench(args) => crate::bench::run(&args),
         Command::Fonts(args) => fonts(&args),
         Command::Types => types(),
+        Command::Form(args) => form(&args),
     }
 }
 

@@ -19,6 +19,7 @@ pub mod content;
 pub mod data;
 pub mod doctype;
 pub mod export;
+pub mod form;
 pub mod inspect;
 pub mod layout;
 pub mod model;

@@ -377,3 +377,39 @@ fn workbooks_look_right_in_libreoffice() {
     let text = String::from_utf8_lossy(&check.stdout);
     assert!(check.status.success(), "{text}{}", String::from_utf8_lossy(&check.stderr));
 }
+
+/// `vanban form`: one workbook per expected unit, unit filled in and locked, whole-number
+/// validation on the figures, ratios by formula, a hidden protected identity sheet.
+#[test]
+fn forms_one_per_expected_unit() {
+    let dir = sample_copy();
+    let out = vanban(&["form", "bao-cao", "-o", "forms", "--period", "quy-2-2022", "-q"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut names: Vec<String> = std::fs::read_dir(dir.path().join("forms"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 39, "{names:?}");
+    assert_eq!(names[1], "02-phong-noi-vu.xlsx");
+    assert!(names.iter().all(|n| n.is_ascii() && !n.contains('/')), "{names:?}");
+    let bytes = std::fs::read(dir.path().join("forms").join(&names[1])).unwrap();
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+    assert_eq!(wb.sheet_names(), ["Biểu 01", "vanban-dinh-danh"]);
+    let s = wb.worksheet_range("Biểu 01").unwrap();
+    assert_eq!(cell(&s, 7, 2), "Phòng Nội vụ");
+    assert_eq!(cell(&s, 8, 2), "Cơ quan, đơn vị cấp huyện");
+    assert!(cell(&s, 4, 0).ends_with("QUÝ II NĂM 2022"), "{}", cell(&s, 4, 0));
+    assert_eq!(cell(&s, 12, 1), "Văn bản chỉ đạo, hướng dẫn đã ban hành");
+    let id = wb.worksheet_range("vanban-dinh-danh").unwrap();
+    assert_eq!((cell(&id, 2, 1), cell(&id, 5, 1)), ("phong-noi-vu".to_string(), "quy-2-2022".to_string()));
+    assert_eq!(cell(&id, 6, 1).len(), 32, "structure hash");
+    let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("<sheetProtection") && !sheet.contains("password"), "protected, no password");
+    assert!(sheet.contains("type=\"whole\"") && sheet.contains("operator=\"greaterThanOrEqual\""));
+    assert!(sheet.contains("Chỉ nhập số nguyên không âm"), "Vietnamese error message");
+    assert!(sheet.contains("IF(N(D21)=0,\"-\",D20/D21)"), "ratio by formula");
+    assert!(sheet.contains("fitToPage=\"1\""));
+    assert!(part(&bytes, "xl/workbook.xml").contains("state=\"hidden\""));
+    assert!(part(&bytes, "xl/worksheets/sheet2.xml").contains("<sheetProtection"));
+}
