@@ -321,13 +321,14 @@ impl Builder<'_> {
 
     fn reports(&self, dir: &Path, rel: &Path, config: &Path) -> Result<(Vec<PathBuf>, Vec<String>), ItemError> {
         let cfg = summary::load_config(config)?;
-        let (reports, unreadable, errors) = summary::load_folder(dir).map_err(|e| data::InputError {
-            file: dir.to_path_buf(),
-            problems: vec![data::Problem {
-                pointer: String::new(),
-                message: format!("không đọc được thư mục ({})", data::io_reason(&e)),
-            }],
-        })?;
+        let (reports, unreadable, errors) =
+            crate::xlsx_input::load_folder(dir, &cfg).map_err(|e| data::InputError {
+                file: dir.to_path_buf(),
+                problems: vec![data::Problem {
+                    pointer: String::new(),
+                    message: format!("không đọc được thư mục ({})", data::io_reason(&e)),
+                }],
+            })?;
         let problems: Vec<String> = errors.iter().map(ToString::to_string).collect();
         let sum = summary::summarise(cfg, reports, &unreadable, None).map_err(|d| data::InputError {
             file: dir.to_path_buf(),

@@ -401,7 +401,7 @@ fn gather(
         error(e);
         ExitCode::from(2)
     })?;
-    let (reports, unreadable, errors) = summary::load_folder(dir).map_err(|e| {
+    let (reports, unreadable, errors) = crate::xlsx_input::load_folder(dir, &config).map_err(|e| {
         error(format!("{}: không đọc được thư mục ({})", dir.display(), data::io_reason(&e)));
         ExitCode::from(2)
     })?;

@@ -30,6 +30,7 @@ pub mod sheet;
 pub mod summary;
 pub mod textfit;
 pub mod vn;
+pub mod xlsx_input;
 
 use std::path::{Path, PathBuf};
 

@@ -413,3 +413,141 @@ fn forms_one_per_expected_unit() {
     assert!(part(&bytes, "xl/workbook.xml").contains("state=\"hidden\""));
     assert!(part(&bytes, "xl/worksheets/sheet2.xml").contains("<sheetProtection"));
 }
+
+/// Fill a form as a unit would: the identity sheet copied, figures and statuses written into
+/// the cells it names (a workbook written by another program than the one that made it).
+fn fill_form(form: &Path, report: &Value, out: &Path) {
+    let mut wb: Xlsx<_> = calamine::open_workbook(form).unwrap();
+    let id = wb.worksheet_range("vanban-dinh-danh").unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet_name = cell(&id, 10, 2);
+    let sheet = book.add_worksheet();
+    sheet.set_name(&sheet_name).unwrap();
+    let split = |a: &str| {
+        let col = a.chars().take_while(|c| c.is_ascii_alphabetic()).fold(0u16, |n, c| n * 26 + (c as u16 - 64)) - 1;
+        let row: u32 = a.trim_start_matches(|c: char| c.is_ascii_alphabetic()).parse().unwrap();
+        (row - 1, col)
+    };
+    for r in 10..id.height() as u32 {
+        let (kind, key, at) = (cell(&id, r, 0), cell(&id, r, 1), cell(&id, r, 2));
+        if kind == "chỉ tiêu"
+            && let Some(v) = report["figures"].get(&key)
+        {
+            let (row, col) = split(&at);
+            sheet.write_number(row, col, v.as_f64().unwrap()).unwrap();
+        }
+        if kind == "nhiệm vụ"
+            && let Some(s) = report["tasks"].get(&key)
+        {
+            let label = match s.as_str().unwrap() {
+                "da_hoan_thanh" => "Đã hoàn thành",
+                "dang_thuc_hien" => "Đang thực hiện",
+                _ => "Chưa thực hiện",
+            };
+            let (row, col) = split(&at);
+            sheet.write_string(row, col, label).unwrap();
+        }
+    }
+    let copy = book.add_worksheet();
+    copy.set_name("vanban-dinh-danh").unwrap();
+    for r in 0..id.height() as u32 {
+        for c in 0..id.width() as u16 {
+            let v = cell(&id, r, u32::from(c));
+            if !v.is_empty() {
+                copy.write_string(r, c, &v).unwrap();
+            }
+        }
+    }
+    book.save(out).unwrap();
+}
+
+/// Forms in: the same figures as filled forms give the same summary as JSON, cell by cell.
+#[test]
+fn filled_forms_give_the_json_summary() {
+    let dir = sample_copy();
+    let out = vanban(&["form", "bao-cao", "-o", "forms", "--period", "quy-1-2022", "-q"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let forms: Vec<PathBuf> = std::fs::read_dir(dir.path().join("forms")).unwrap().map(|e| e.unwrap().path()).collect();
+    let unit_of = |p: &Path| {
+        let mut wb: Xlsx<_> = calamine::open_workbook(p).unwrap();
+        cell(&wb.worksheet_range("vanban-dinh-danh").unwrap(), 3, 1)
+    };
+    let by_unit: std::collections::HashMap<String, PathBuf> = forms.iter().map(|p| (unit_of(p), p.clone())).collect();
+    let xlsx_dir = dir.path().join("bao-cao/quy-1-excel");
+    std::fs::create_dir_all(&xlsx_dir).unwrap();
+    let mut n = 0;
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(dir.path().join("bao-cao/quy-1")).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    for (i, f) in files.iter().enumerate() {
+        let report: Value = serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
+        if i % 2 == 0 {
+            // Half the units in Excel, half in JSON: mixed folders work.
+            let form = &by_unit[report["unit"].as_str().unwrap()];
+            fill_form(form, &report, &xlsx_dir.join(form.file_name().unwrap()));
+            n += 1;
+        } else {
+            std::fs::copy(f, xlsx_dir.join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    assert!(n > 10);
+    let a = vanban(&["summary", "bao-cao/quy-1", "-o", "a.xlsx", "--date", "2022-04-05"], dir.path());
+    let b = vanban(&["summary", "bao-cao/quy-1-excel", "-o", "b.xlsx", "--date", "2022-04-05"], dir.path());
+    assert_eq!(a.status.code(), b.status.code(), "{}\n{}", stderr(&a), stderr(&b));
+    let open = |name: &str| -> Xlsx<_> { calamine::open_workbook(dir.path().join(name)).unwrap() };
+    let (mut wa, mut wb) = (open("a.xlsx"), open("b.xlsx"));
+    assert_eq!(wa.sheet_names(), wb.sheet_names());
+    for name in wa.sheet_names() {
+        let (ra, rb) = (wa.worksheet_range(&name).unwrap(), wb.worksheet_range(&name).unwrap());
+        assert_eq!(ra.get_size(), rb.get_size(), "{name}");
+        for (r, row) in ra.rows().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                assert_eq!(Some(v), rb.get((r, c)), "{name} ({r}, {c})");
+            }
+        }
+    }
+}
+
+/// Forms in: what a filled form can get wrong, each with file, sheet and cell, in Vietnamese.
+#[test]
+fn filled_form_errors_name_the_cell() {
+    let dir = sample_copy();
+    let out = vanban(&["form", "bao-cao", "-o", "forms", "--period", "quy-1-2022", "-q"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let q = dir.path().join("bao-cao/quy-1");
+    std::fs::remove_file(q.join("phong-noi-vu.json")).unwrap();
+    let report = json!({"figures": {"van_ban": "12 cuộc", "hoi_nghi": -3, "luot_nguoi": 1.5}, "tasks": {}});
+    // Text, negative and decimal figures written as a careless writer would.
+    let form = dir.path().join("forms/02-phong-noi-vu.xlsx");
+    let mut wb: Xlsx<_> = calamine::open_workbook(&form).unwrap();
+    let id = wb.worksheet_range("vanban-dinh-danh").unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Biểu 01").unwrap();
+    sheet.write_string(12, 3, report["figures"]["van_ban"].as_str().unwrap()).unwrap();
+    sheet.write_number(13, 3, -3.0).unwrap();
+    sheet.write_number(14, 3, 1.5).unwrap();
+    let copy = book.add_worksheet();
+    copy.set_name("vanban-dinh-danh").unwrap();
+    for r in 0..id.height() as u32 {
+        for c in 0..id.width() as u16 {
+            copy.write_string(r, c, cell(&id, r, u32::from(c))).unwrap();
+        }
+    }
+    book.save(q.join("02-phong-noi-vu.xlsx")).unwrap();
+    std::fs::write(q.join("khong-phai.xlsx"), "day khong phai tep Excel").unwrap();
+    std::fs::write(q.join("cu.xls"), [0xD0, 0xCF, 0x11, 0xE0]).unwrap();
+    let out = vanban(&["summary", "bao-cao/quy-1", "-o", "out.xlsx"], dir.path());
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for needle in [
+        "02-phong-noi-vu.xlsx: Biểu 01!D13: Văn bản chỉ đạo, hướng dẫn đã ban hành: \"12 cuộc\" không phải là số",
+        "Biểu 01!D14: Số hội nghị, tập huấn: số âm -3",
+        "Biểu 01!D15: Lượt người tham dự: số thập phân 1.5",
+        "khong-phai.xlsx: không phải tệp Excel .xlsx",
+        "cu.xls: tệp Excel cũ (.xls)",
+    ] {
+        assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+}
