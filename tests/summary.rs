@@ -551,3 +551,23 @@ fn filled_form_errors_name_the_cell() {
     }
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// A filled form re-saved by LibreOffice Calc reads back to the same figures as the JSON.
+#[test]
+fn form_resaved_by_libreoffice_reads_back() {
+    let dir = sample_copy();
+    let a = vanban(&["summary", "bao-cao/quy-1", "-o", "a.xlsx", "--date", "2022-04-05"], dir.path());
+    let q = dir.path().join("bao-cao/quy-1");
+    std::fs::remove_file(q.join("phong-tai-nguyen-va-moi-truong.json")).unwrap();
+    std::fs::copy(root().join("tests/fixtures/form-quy-1-2022-libreoffice.xlsx"), q.join("05.xlsx")).unwrap();
+    let b = vanban(&["summary", "bao-cao/quy-1", "-o", "b.xlsx", "--date", "2022-04-05"], dir.path());
+    assert_eq!(a.status.code(), b.status.code(), "{}\n{}", stderr(&a), stderr(&b));
+    let read = |n: &str| std::fs::read(dir.path().join(n)).unwrap();
+    let (sa, sb) = (summary_sheet(&read("a.xlsx")), summary_sheet(&read("b.xlsx")));
+    assert_eq!(sa.get_size(), sb.get_size());
+    for (r, row) in sa.rows().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            assert_eq!(Some(v), sb.get((r, c)), "({r}, {c})");
+        }
+    }
+}
