@@ -340,6 +340,8 @@ pub fn summary_workbook(summary: &Summary, time: CreationTime, date_line: &str) 
         let sheet = workbook.add_worksheet();
         write_units_long(sheet, summary, &f)?;
     }
+    let sheet = workbook.add_worksheet();
+    write_submission_sheet(sheet, summary, &f)?;
     Ok(workbook.save_to_buffer()?)
 }
 
@@ -756,5 +758,53 @@ fn write_units_long(sheet: &mut Worksheet, s: &Summary, f: &SummaryFormats) -> R
     sheet.set_print_fit_to_pages(1, 0);
     sheet.set_repeat_rows(0, 0)?;
     sheet.set_margins(30.0 / 25.4, 15.0 / 25.4, 20.0 / 25.4, 20.0 / 25.4, 0.3, 0.3);
+    Ok(())
+}
+
+/// The sheet listing the submission state of every expected unit.
+pub const SUBMISSION_SHEET: &str = "Tình trạng nộp";
+
+/// A unit's submission state for the period: `Đã nộp`, `Không hợp lệ` or `Chưa nộp`.
+pub fn submission_state(unit: &crate::summary::UnitRow) -> &'static str {
+    match (&unit.figures, unit.note.as_deref()) {
+        (Some(_), _) => "Đã nộp",
+        (None, Some("Báo cáo không hợp lệ")) => "Không hợp lệ",
+        (None, _) => "Chưa nộp",
+    }
+}
+
+/// Every expected unit with its state, one row each (per unit, never per batch): the list
+/// a reminder is written from.
+fn write_submission_sheet(sheet: &mut Worksheet, s: &Summary, f: &SummaryFormats) -> Result<(), SheetError> {
+    sheet.set_name(SUBMISSION_SHEET)?;
+    let mut fit = RowHeights::new();
+    for (c, w) in [6.0, 40.0, 30.0, 16.0].into_iter().enumerate() {
+        fit.set_width(sheet, c as u16, w)?;
+    }
+    let title = format!("TÌNH TRẠNG NỘP BÁO CÁO {}", vn::upper(&s.period.to_string()));
+    sheet.merge_range(0, 0, 0, 3, &title, &f.title)?;
+    fit.cell(0, 0, 3, &title, Style::BOLD, 14.0);
+    for (c, h) in ["STT", "Đơn vị", "Nhóm", "Tình trạng"].iter().enumerate() {
+        sheet.write_string_with_format(2, c as u16, *h, &f.header)?;
+    }
+    let mut r = 3;
+    for g in &s.groups {
+        for u in &g.units {
+            sheet.write_number_with_format(r, 0, f64::from(r - 2), &f.stt)?;
+            sheet.write_string_with_format(r, 1, &u.name, &f.text)?;
+            sheet.write_string_with_format(r, 2, &g.name, &f.text)?;
+            sheet.write_string_with_format(r, 3, submission_state(u), &f.text)?;
+            fit.cell(r, 1, 1, &u.name, Style::REGULAR, 12.0);
+            fit.cell(r, 2, 2, &g.name, Style::REGULAR, 12.0);
+            r += 1;
+        }
+    }
+    fit.apply(sheet)?;
+    sheet.set_freeze_panes(3, 0)?;
+    sheet.set_paper_size(9);
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(2, 2)?;
+    sheet.set_margins(30.0 / 25.4, 15.0 / 25.4, 20.0 / 25.4, 20.0 / 25.4, 0.3, 0.3);
+    sheet.set_print_center_horizontally(true);
     Ok(())
 }

@@ -144,7 +144,8 @@ fn task_and_unit_sheets() {
     let bytes = bytes.unwrap();
     let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
     let names = wb.sheet_names();
-    assert_eq!(names.len(), 2 + 38);
+    assert_eq!(names.len(), 2 + 38 + 1);
+    assert_eq!(names.last().map(String::as_str), Some("Tình trạng nộp"));
     assert_eq!(&names[..3], ["Tổng hợp", "Nhiệm vụ", "Văn phòng HĐND và UBND huyện"]);
     assert!(names.iter().all(|n| n.chars().count() <= 31));
     let tasks = wb.worksheet_range("Nhiệm vụ").unwrap();
@@ -167,6 +168,13 @@ fn task_and_unit_sheets() {
     let all: Vec<String> =
         (40..s.height() as u32).flat_map(|r| (0..14).map(move |c| (r, c))).map(|(r, c)| cell(&s, r, c)).collect();
     assert!(all.contains(&"Ninh Giang, ngày 05 tháng 4 năm 2022".to_string()));
+    // Every expected unit with its submission state, per unit.
+    let status = wb.worksheet_range("Tình trạng nộp").unwrap();
+    let states: Vec<String> = (3..status.height() as u32).map(|r| cell(&status, r, 3)).collect();
+    let expected: usize = 39;
+    assert_eq!(states.len(), expected);
+    assert_eq!(states.iter().filter(|s| *s == "Đã nộp").count(), 38);
+    assert_eq!(states.iter().filter(|s| *s == "Chưa nộp").count(), 1);
 }
 
 fn write(path: &Path, v: &Value) {
@@ -313,7 +321,11 @@ fn five_thousand_reports() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let bytes = std::fs::read(d.join("t.xlsx")).unwrap();
     let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
-    assert_eq!(wb.sheet_names(), ["Tổng hợp", "Số liệu đơn vị"], "one long sheet instead of 5,000 tabs");
+    assert_eq!(
+        wb.sheet_names(),
+        ["Tổng hợp", "Số liệu đơn vị", "Tình trạng nộp"],
+        "one long sheet instead of 5,000 tabs"
+    );
     let s = summary_sheet(&bytes);
     let total_row = 10 + 1 + 5000;
     let want_a: usize = (0..5000).map(|i| i % 7).sum();
