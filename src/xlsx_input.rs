@@ -155,6 +155,7 @@ pub fn load_form(path: &Path, config: &SummaryConfig) -> Result<UnitReport, (Opt
             Some(Data::Float(f)) if *f < 0.0 => problems.push(bad(format!("số âm {f}"))),
             Some(Data::Int(i)) => problems.push(bad(format!("số âm {i}"))),
             Some(Data::Float(f)) => problems.push(bad(format!("số thập phân {f}"))),
+            Some(Data::String(s)) if is_error_text(s) => problems.push(bad(format!("ô có lỗi công thức {s}"))),
             Some(Data::String(s)) => match s.trim().parse::<u64>() {
                 Ok(v) => {
                     figures.insert(key.clone(), v);
@@ -195,4 +196,9 @@ pub fn load_form(path: &Path, config: &SummaryConfig) -> Result<UnitReport, (Opt
         figures,
         tasks,
     })
+}
+
+/// A formula error as some writers store its cached result: text such as `#DIV/0!`, `#REF!`.
+fn is_error_text(s: &str) -> bool {
+    matches!(s.trim(), "#DIV/0!" | "#REF!" | "#VALUE!" | "#NAME?" | "#N/A" | "#NUM!" | "#NULL!")
 }

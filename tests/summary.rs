@@ -539,6 +539,7 @@ fn filled_form_errors_name_the_cell() {
     sheet.write_string(12, 3, report["figures"]["van_ban"].as_str().unwrap()).unwrap();
     sheet.write_number(13, 3, -3.0).unwrap();
     sheet.write_number(14, 3, 1.5).unwrap();
+    sheet.write_formula(15, 3, rust_xlsxwriter::Formula::new("=1/0").set_result("#DIV/0!")).unwrap();
     let copy = book.add_worksheet();
     copy.set_name("vanban-dinh-danh").unwrap();
     for r in 0..id.height() as u32 {
@@ -556,6 +557,7 @@ fn filled_form_errors_name_the_cell() {
         "02-phong-noi-vu.xlsx: Biểu 01!D13: Văn bản chỉ đạo, hướng dẫn đã ban hành: \"12 cuộc\" không phải là số",
         "Biểu 01!D14: Số hội nghị, tập huấn: số âm -3",
         "Biểu 01!D15: Lượt người tham dự: số thập phân 1.5",
+        "Biểu 01!D16: Tin, bài trên Cổng/Trang thông tin điện tử: ô có lỗi công thức #DIV/0!",
         "khong-phai.xlsx: không phải tệp Excel .xlsx",
         "cu.xls: tệp Excel cũ (.xls)",
     ] {
