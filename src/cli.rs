@@ -427,6 +427,21 @@ fn gather(
             }
         }
     }
+    if !quiet {
+        // Per unit, never per batch: who sent, whose report was refused, who still owes one.
+        let mut by_state: Vec<(&str, Vec<&str>)> = Vec::new();
+        for unit in summary.groups.iter().flat_map(|g| &g.units) {
+            let state = crate::sheet::submission_state(unit);
+            match by_state.iter_mut().find(|(s, _)| *s == state) {
+                Some((_, names)) => names.push(&unit.name),
+                None => by_state.push((state, vec![&unit.name])),
+            }
+        }
+        for (state, names) in &by_state {
+            let list = if *state == "Đã nộp" { String::new() } else { format!(": {}", names.join(", ")) };
+            eprintln!("tình trạng nộp {}: {state} {} đơn vị{list}", summary.period, names.len());
+        }
+    }
     Ok(Gathered { summary, failed, warnings })
 }
 

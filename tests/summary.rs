@@ -564,6 +564,7 @@ fn filled_form_errors_name_the_cell() {
         assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
     }
     assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains("tình trạng nộp quý I năm 2022: Không hợp lệ 1 đơn vị: Phòng Nội vụ"), "{err}");
 }
 
 /// A filled form re-saved by LibreOffice Calc reads back to the same figures as the JSON.
