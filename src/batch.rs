@@ -345,7 +345,7 @@ impl Builder<'_> {
                 .into());
             }
         };
-        let (reports, unreadable, errors) = summary::load_folder(dir).map_err(|e| data::InputError {
+        let (reports, unreadable, errors) = crate::xlsx_input::load_folder(dir, &cfg).map_err(|e| data::InputError {
             file: dir.to_path_buf(),
             problems: vec![data::Problem {
                 pointer: String::new(),

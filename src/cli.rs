@@ -48,6 +48,66 @@ pub enum Command {
     Fonts(EngineArgs),
     /// Liệt kê 29 loại văn bản hành chính và chữ viết tắt (Phụ lục III).
     Types,
+    /// Tạo biểu mẫu Excel cho từng đơn vị điền số liệu và gửi lại:
+    /// `vanban form bao-cao/ -o bieu-mau/ --period quy-2-2022`.
+    Form(FormArgs),
+}
+
+/// `vanban form`.
+#[derive(Debug, Args)]
+pub struct FormArgs {
+    /// Thư mục có tong-hop.json (hoặc thư mục con của nó).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Tệp cấu hình (mặc định: tong-hop.json trong thư mục hoặc thư mục cha).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Kỳ báo cáo: quy-2-2022, 6-thang-2022, 9-thang-2022, nam-2022.
+    #[arg(long, value_name = "KY")]
+    pub period: String,
+    /// Thư mục ghi biểu mẫu (mỗi đơn vị một tệp .xlsx).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Chỉ in lỗi.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+fn form(args: &FormArgs) -> ExitCode {
+    let Some(period) = crate::period::Period::parse(&args.period) else {
+        error(format!(
+            "--period \"{}\" không hợp lệ (ví dụ: quy-1-2022, 6-thang-2022, 9-thang-2022, nam-2022)",
+            args.period
+        ));
+        return ExitCode::from(2);
+    };
+    let Some(path) = args.config.clone().or_else(|| crate::summary::find_config(&args.dir)) else {
+        error(format!("không tìm thấy {} trong {} hoặc thư mục cha", crate::summary::CONFIG_NAME, args.dir.display()));
+        return ExitCode::from(2);
+    };
+    let config = match crate::summary::load_config(&path) {
+        Ok(c) => c,
+        Err(e) => {
+            error(e);
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = std::fs::create_dir_all(&args.output) {
+        error(format!("{}: không tạo được thư mục ({})", args.output.display(), data::io_reason(&e)));
+        return ExitCode::from(2);
+    }
+    match crate::form::write_forms(&config, period, &args.output) {
+        Ok(files) => {
+            if !args.quiet {
+                eprintln!("đã ghi {} biểu mẫu {period} vào {}", files.len(), args.output.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            error(e);
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// Options that shape the layout engine.
@@ -236,6 +296,7 @@ pub fn main() -> ExitCode {
         Command::Bench(args) => crate::bench::run(&args),
         Command::Fonts(args) => fonts(&args),
         Command::Types => types(),
+        Command::Form(args) => form(&args),
     }
 }
 
@@ -391,7 +452,7 @@ fn gather(
         error(e);
         cannot_start()
     })?;
-    let (reports, unreadable, errors) = summary::load_folder(dir).map_err(|e| {
+    let (reports, unreadable, errors) = crate::xlsx_input::load_folder(dir, &config).map_err(|e| {
         error(format!("{}: không đọc được thư mục ({})", dir.display(), data::io_reason(&e)));
         cannot_start()
     })?;
@@ -415,6 +476,21 @@ fn gather(
             if !quiet {
                 eprintln!("cảnh báo: {d}");
             }
+        }
+    }
+    if !quiet {
+        // Per unit, never per batch: who sent, whose report was refused, who still owes one.
+        let mut by_state: Vec<(&str, Vec<&str>)> = Vec::new();
+        for unit in summary.groups.iter().flat_map(|g| &g.units) {
+            let state = crate::sheet::submission_state(unit);
+            match by_state.iter_mut().find(|(s, _)| *s == state) {
+                Some((_, names)) => names.push(&unit.name),
+                None => by_state.push((state, vec![&unit.name])),
+            }
+        }
+        for (state, names) in &by_state {
+            let list = if *state == "Đã nộp" { String::new() } else { format!(": {}", names.join(", ")) };
+            eprintln!("tình trạng nộp {}: {state} {} đơn vị{list}", summary.period, names.len());
         }
     }
     Ok(Gathered { summary, failed, warnings })

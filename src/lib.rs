@@ -21,6 +21,7 @@ pub mod doctype;
 pub mod export;
 pub mod fsio;
 pub mod help;
+pub mod form;
 pub mod inspect;
 pub mod layout;
 pub mod model;
@@ -29,7 +30,9 @@ pub mod period;
 pub mod report;
 pub mod sheet;
 pub mod summary;
+pub mod textfit;
 pub mod vn;
+pub mod xlsx_input;
 
 use std::path::{Path, PathBuf};
 

@@ -10,6 +10,7 @@ use crate::annex::{Align, Annex, AnnexKind, Row};
 use crate::export::CreationTime;
 use crate::layout::DateParts;
 use crate::model::Document;
+use crate::textfit::{RowHeights, Style};
 use crate::vn;
 
 /// The statuses a tracked task can take (data-validation list of `Tình trạng`).
@@ -127,32 +128,35 @@ fn write_annex(
     let headers = tracking_headers(annex);
     let last_col = (headers.len() - 1) as u16;
     let own = annex.columns.len() as u16;
-
-    // Title block naming the plan.
-    let title = format!("{}: {}", vn::upper(&doc.annex_label(index)), vn::upper(&annex.title.replace('\n', " ")));
-    sheet.merge_range(0, 0, 0, last_col, &title, &f.title)?;
-    sheet.set_row_height(0, 36)?;
-    sheet.merge_range(1, 0, 1, last_col, &doc.annex_reference().replace(vn::NBSP, " "), &f.subtitle)?;
-    if annex.kind == AnnexKind::Tasks {
-        let tracking = format!("Bảng theo dõi tiến độ thực hiện {}: {}", doc.doc_type.name, doc.trich_yeu_text());
-        sheet.merge_range(2, 0, 2, last_col, &tracking, &f.subtitle)?;
-    }
-    sheet.set_row_height(2, 33)?;
-
-    // Header.
-    for (c, label) in headers.iter().enumerate() {
-        sheet.write_string_with_format(HEADER_ROW, c as u16, label, &f.header)?;
-    }
-    sheet.set_row_height(HEADER_ROW, 33)?;
+    let mut fit = RowHeights::new();
 
     // Column widths: the annex's relative widths over ~110 characters; tracking columns fixed.
     let total: f64 = annex.columns.iter().map(|c| c.width).sum();
     for (c, col) in annex.columns.iter().enumerate() {
-        sheet.set_column_width(c as u16, (col.width / total * 110.0).max(6.0))?;
+        fit.set_width(sheet, c as u16, (col.width / total * 110.0).max(6.0))?;
     }
     for c in own..=last_col {
         let width = if headers[c as usize] == TRACKING_COLUMNS[1] { 30.0 } else { 17.0 };
-        sheet.set_column_width(c, width)?;
+        fit.set_width(sheet, c, width)?;
+    }
+
+    // Title block naming the plan.
+    let title = format!("{}: {}", vn::upper(&doc.annex_label(index)), vn::upper(&annex.title.replace('\n', " ")));
+    sheet.merge_range(0, 0, 0, last_col, &title, &f.title)?;
+    fit.cell(0, 0, last_col, &title, Style::BOLD, 14.0);
+    let reference = doc.annex_reference().replace(vn::NBSP, " ");
+    sheet.merge_range(1, 0, 1, last_col, &reference, &f.subtitle)?;
+    fit.cell(1, 0, last_col, &reference, Style::ITALIC, 13.0);
+    if annex.kind == AnnexKind::Tasks {
+        let tracking = format!("Bảng theo dõi tiến độ thực hiện {}: {}", doc.doc_type.name, doc.trich_yeu_text());
+        sheet.merge_range(2, 0, 2, last_col, &tracking, &f.subtitle)?;
+        fit.cell(2, 0, last_col, &tracking, Style::ITALIC, 13.0);
+    }
+
+    // Header.
+    for (c, label) in headers.iter().enumerate() {
+        sheet.write_string_with_format(HEADER_ROW, c as u16, label, &f.header)?;
+        fit.cell(HEADER_ROW, c as u16, c as u16, label, Style::BOLD, 12.0);
     }
 
     // Rows.
@@ -164,6 +168,8 @@ fn write_annex(
                 // The heading spans the columns up to the first value; values in their own.
                 sheet.write_string_with_format(row, 0, stt, &f.group_stt)?;
                 let first = values.iter().skip(2).position(|v| !v.is_empty()).map_or(values.len(), |p| p + 2) as u16;
+                fit.cell(row, 0, 0, stt, Style::BOLD, 12.0);
+                fit.cell(row, 1, first.max(2) - 1, text, Style::BOLD, 12.0);
                 if first > 2 {
                     sheet.merge_range(row, 1, row, first - 1, text, &f.group)?;
                 } else {
@@ -176,17 +182,22 @@ fn write_annex(
             }
             Row::Group { stt, text, .. } => {
                 sheet.write_string_with_format(row, 0, stt, &f.group_stt)?;
+                fit.cell(row, 0, 0, stt, Style::BOLD, 12.0);
                 sheet.merge_range(row, 1, row, last_col, text, &f.group)?;
+                fit.cell(row, 1, last_col, text, Style::BOLD, 12.0);
             }
             Row::Item { cells, bold, .. } => {
+                let style = if *bold { Style::BOLD } else { Style::REGULAR };
                 for (c, text) in cells.iter().enumerate() {
                     let format = if *bold { &f.group } else { f.cell(annex.columns[c].align) };
                     sheet.write_string_with_format(row, c as u16, text, format)?;
+                    fit.cell(row, c as u16, c as u16, text, style, 12.0);
                 }
                 // Nothing for a table (`bang`): its last column is its own.
                 for c in own..=last_col {
                     let text = if c == status_col { STATUSES[0] } else { "" };
                     sheet.write_string_with_format(row, c, text, f.cell(Align::Left))?;
+                    fit.cell(row, c, c, text, Style::REGULAR, 12.0);
                 }
                 if annex.kind == AnnexKind::Table {
                     continue;
@@ -205,6 +216,7 @@ fn write_annex(
     for (first, last) in item_runs {
         sheet.add_data_validation(first, status_col, last, status_col, &validation)?;
     }
+    fit.apply(sheet)?;
 
     // View and print: frozen header, A4 landscape, fit to width, header row repeated.
     sheet.set_freeze_panes(HEADER_ROW + 1, 0)?;
@@ -356,6 +368,8 @@ pub fn summary_workbook(summary: &Summary, time: CreationTime, date_line: &str) 
         let sheet = workbook.add_worksheet();
         write_units_long(sheet, summary, &f)?;
     }
+    let sheet = workbook.add_worksheet();
+    write_submission_sheet(sheet, summary, &f)?;
     Ok(workbook.save_to_buffer()?)
 }
 
@@ -402,6 +416,13 @@ fn write_summary_sheet(
     let note_col = first_ind + inds.len() as u16;
     let last_col = note_col;
     sheet.set_name("Tổng hợp")?;
+    let mut fit = RowHeights::new();
+    fit.set_width(sheet, 0, 6.0)?;
+    fit.set_width(sheet, 1, 34.0)?;
+    for i in 0..inds.len() as u16 {
+        fit.set_width(sheet, first_ind + i, 12.0)?;
+    }
+    fit.set_width(sheet, note_col, 16.0)?;
 
     // Header blocks: issuer top left, Quốc hiệu and Tiêu ngữ top right, form id.
     let left_end = 2.min(last_col);
@@ -411,14 +432,16 @@ fn write_summary_sheet(
     sheet.merge_range(0, right_start, 0, last_col, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", &f.right_bold)?;
     sheet.merge_range(1, right_start, 1, last_col, "Độc lập - Tự do - Hạnh phúc", &f.right_underlined)?;
     sheet.write_string_with_format(3, last_col, &cfg.form_id, &f.form_id)?;
-    sheet.merge_range(4, 0, 4, last_col, &summary_title(s), &f.title)?;
-    sheet.set_row_height(4, 36)?;
+    let title = summary_title(s);
+    sheet.merge_range(4, 0, 4, last_col, &title, &f.title)?;
+    fit.cell(4, 0, last_col, &title, Style::BOLD, 14.0);
     let ((sm, sd), (em, ed)) = s.period.span();
     let span = format!("(Số liệu từ ngày {sd:02}/{sm:02}/{y} đến ngày {ed:02}/{em:02}/{y})", y = s.period.year);
     sheet.merge_range(5, 0, 5, last_col, &span, &f.italic)?;
 
     // Two header rows (indicator groups merged over their indicators), then A, B, 1, 2 ….
     let h = layout.header_row;
+    let mut merged_headers = Vec::new();
     sheet.merge_range(h, 0, h + 1, 0, "STT", &f.header)?;
     sheet.merge_range(h, 1, h + 1, 1, "Đơn vị", &f.header)?;
     let mut c = 0;
@@ -427,25 +450,40 @@ fn write_summary_sheet(
         match &inds[c].group {
             Some(g) => {
                 let span = inds[c..].iter().take_while(|i| i.group.as_ref() == Some(g)).count();
+                let last = col + span as u16 - 1;
                 if span > 1 {
-                    sheet.merge_range(h, col, h, col + span as u16 - 1, g, &f.header)?;
+                    sheet.merge_range(h, col, h, last, g, &f.header)?;
                 } else {
                     sheet.write_string_with_format(h, col, g, &f.header)?;
                 }
+                fit.cell(h, col, last, g, Style::BOLD, 12.0);
                 for (k, ind) in inds[c..c + span].iter().enumerate() {
-                    sheet.write_string_with_format(h + 1, col + k as u16, indicator_label(ind), &f.header)?;
+                    let label = indicator_label(ind);
+                    sheet.write_string_with_format(h + 1, col + k as u16, &label, &f.header)?;
+                    fit.cell(h + 1, col + k as u16, col + k as u16, &label, Style::BOLD, 12.0);
                 }
                 c += span;
             }
             None => {
-                sheet.merge_range(h, col, h + 1, col, &indicator_label(&inds[c]), &f.header)?;
+                let label = indicator_label(&inds[c]);
+                sheet.merge_range(h, col, h + 1, col, &label, &f.header)?;
+                merged_headers.push((col, label));
                 c += 1;
             }
         }
     }
     sheet.merge_range(h, note_col, h + 1, note_col, "Ghi chú", &f.header)?;
-    sheet.set_row_height(h, 33)?;
-    sheet.set_row_height(h + 1, 66)?;
+    fit.at_least(h, crate::textfit::row_height(1, 12.0));
+    fit.at_least(h + 1, crate::textfit::row_height(1, 12.0));
+    // A label over both header rows: the second row takes what the first cannot hold.
+    for (col, label) in merged_headers {
+        let needed = crate::textfit::row_height(
+            crate::textfit::line_count(&label, Style::BOLD, 12.0, fit.span_points(col, col)),
+            12.0,
+        );
+        let first = fit.height(h).unwrap_or(0.0);
+        fit.at_least(h + 1, needed - first);
+    }
     sheet.write_string_with_format(h + 2, 0, "A", &f.col_number)?;
     sheet.write_string_with_format(h + 2, 1, "B", &f.col_number)?;
     for (i, ind) in inds.iter().enumerate() {
@@ -469,6 +507,7 @@ fn write_summary_sheet(
         let (first_unit, last_unit) = (group_row + 1, group_row + group.units.len() as u32);
         sheet.write_string_with_format(group_row, 0, vn::roman(g as u32 + 1), &f.stt_bold)?;
         sheet.write_string_with_format(group_row, 1, &group.name, &f.text_bold)?;
+        fit.cell(group_row, 1, 1, &group.name, Style::BOLD, 12.0);
         for (i, ind) in inds.iter().enumerate() {
             let col = first_ind + i as u16;
             if ind.ratio.is_some() {
@@ -491,6 +530,7 @@ fn write_summary_sheet(
             let r = first_unit + u as u32;
             sheet.write_number_with_format(r, 0, (u + 1) as f64, &f.stt)?;
             sheet.write_string_with_format(r, 1, &unit.name, &f.text)?;
+            fit.cell(r, 1, 1, &unit.name, Style::REGULAR, 12.0);
             for (i, ind) in inds.iter().enumerate() {
                 let col = first_ind + i as u16;
                 match (&unit.figures, &ind.ratio) {
@@ -502,6 +542,9 @@ fn write_summary_sheet(
                         sheet.write_blank(r, col, &f.number)?;
                     }
                 }
+            }
+            if let Some(n) = &unit.note {
+                fit.cell(r, note_col, note_col, n, Style::ITALIC, 12.0);
             }
             match &unit.note {
                 Some(n) => sheet.write_string_with_format(r, note_col, n, &f.note)?,
@@ -531,6 +574,7 @@ fn write_summary_sheet(
     let missing = s.missing().count();
     let note = if missing > 0 { format!("Thiếu {missing} đơn vị") } else { String::new() };
     sheet.write_string_with_format(total_row, note_col, &note, &f.note)?;
+    fit.cell(total_row, note_col, note_col, &note, Style::ITALIC, 12.0);
 
     // Footer: place and date, then the two signatures.
     let foot = total_row + 2;
@@ -550,14 +594,13 @@ fn write_summary_sheet(
     let names = foot + 4 + head_lines.len() as u32;
     sheet.merge_range(names, 0, names, left_end, &cfg.footer.preparer_name, &f.sign_name)?;
     sheet.merge_range(names, right_start, names, last_col, &cfg.footer.head_name, &f.sign_name)?;
-
-    // Widths, view, print.
-    sheet.set_column_width(0, 6)?;
-    sheet.set_column_width(1, 34)?;
-    for i in 0..inds.len() as u16 {
-        sheet.set_column_width(first_ind + i, 12)?;
+    fit.cell(foot + 1, 0, left_end, &cfg.footer.preparer, Style::BOLD, 12.0);
+    for (i, l) in head_lines.iter().enumerate() {
+        fit.cell(foot + 1 + i as u32, right_start, last_col, l, Style::BOLD, 12.0);
     }
-    sheet.set_column_width(note_col, 16)?;
+    fit.apply(sheet)?;
+
+    // View, print.
     sheet.set_freeze_panes(layout.first_data_row, 2)?;
     sheet.set_paper_size(9);
     sheet.set_landscape();
@@ -608,21 +651,31 @@ fn write_task_sheet(sheet: &mut Worksheet, s: &Summary, f: &SummaryFormats) -> R
     sheet.set_name("Nhiệm vụ")?;
     let headers = ["STT", "Nhiệm vụ", "Đã hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Số đơn vị báo cáo"];
     let last = headers.len() as u16 - 1;
+    let mut fit = RowHeights::new();
+    fit.set_width(sheet, 0, 7.0)?;
+    fit.set_width(sheet, 1, 60.0)?;
+    for c in 2..=last {
+        fit.set_width(sheet, c, 14.0)?;
+    }
     let title = format!("TÌNH HÌNH THỰC HIỆN CÁC NHIỆM VỤ CỦA KẾ HOẠCH {}", vn::upper(&s.period.to_string()));
     sheet.merge_range(0, 0, 0, last, &title, &f.title)?;
+    fit.cell(0, 0, last, &title, Style::BOLD, 14.0);
     sheet.merge_range(1, 0, 1, last, "(Số đơn vị báo cáo theo từng tình trạng)", &f.italic)?;
     for (c, h) in headers.iter().enumerate() {
         sheet.write_string_with_format(3, c as u16, *h, &f.header)?;
+        fit.cell(3, c as u16, c as u16, h, Style::BOLD, 12.0);
     }
     for (i, t) in s.tasks.iter().enumerate() {
         let r = 4 + i as u32;
         if t.is_group {
             sheet.write_string_with_format(r, 0, &t.stt, &f.stt_bold)?;
             sheet.merge_range(r, 1, r, last, &t.name, &f.text_bold)?;
+            fit.cell(r, 1, last, &t.name, Style::BOLD, 12.0);
             continue;
         }
         sheet.write_string_with_format(r, 0, &t.stt, &f.stt)?;
         sheet.write_string_with_format(r, 1, &t.name, &f.text)?;
+        fit.cell(r, 1, 1, &t.name, Style::REGULAR, 12.0);
         for (c, v) in [t.done, t.in_progress, t.not_started].into_iter().enumerate() {
             sheet.write_number_with_format(r, 2 + c as u16, f64::from(v), &f.number)?;
         }
@@ -635,16 +688,14 @@ fn write_task_sheet(sheet: &mut Worksheet, s: &Summary, f: &SummaryFormats) -> R
             &f.number,
         )?;
     }
-    sheet.set_column_width(0, 7)?;
-    sheet.set_column_width(1, 60)?;
-    for c in 2..=last {
-        sheet.set_column_width(c, 14)?;
-    }
+    fit.apply(sheet)?;
     sheet.set_freeze_panes(4, 0)?;
     sheet.set_paper_size(9);
     sheet.set_landscape();
     sheet.set_print_fit_to_pages(1, 0);
     sheet.set_repeat_rows(3, 3)?;
+    sheet.set_margins(30.0 / 25.4, 15.0 / 25.4, 20.0 / 25.4, 20.0 / 25.4, 0.3, 0.3);
+    sheet.set_print_center_horizontally(true);
     Ok(())
 }
 
@@ -654,17 +705,25 @@ fn write_unit_sheet(
     unit: &crate::summary::UnitRow,
     f: &SummaryFormats,
 ) -> Result<(), SheetError> {
+    let mut fit = RowHeights::new();
+    for (c, w) in [6.0, 50.0, 14.0, 16.0].into_iter().enumerate() {
+        fit.set_width(sheet, c as u16, w)?;
+    }
     let title = format!("{}: SỐ LIỆU {}", vn::upper(&unit.name), vn::upper(&s.period.to_string()));
     sheet.merge_range(0, 0, 0, 3, &title, &f.title)?;
+    fit.cell(0, 0, 3, &title, Style::BOLD, 14.0);
     for (c, h) in ["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu"].iter().enumerate() {
         sheet.write_string_with_format(2, c as u16, *h, &f.header)?;
+        fit.cell(2, c as u16, c as u16, h, Style::BOLD, 12.0);
     }
     let figures = unit.figures.clone().unwrap_or_default();
     for (i, ind) in s.config.indicators.iter().enumerate() {
         let r = 3 + i as u32;
         sheet.write_number_with_format(r, 0, (i + 1) as f64, &f.stt)?;
         sheet.write_string_with_format(r, 1, &ind.label, &f.text)?;
+        fit.cell(r, 1, 1, &ind.label, Style::REGULAR, 12.0);
         sheet.write_string_with_format(r, 2, ind.unit.as_deref().unwrap_or("%"), &f.stt)?;
+        fit.cell(r, 2, 2, ind.unit.as_deref().unwrap_or("%"), Style::REGULAR, 12.0);
         match &ind.ratio {
             Some(ratio) => match Summary::ratio(&figures, ratio) {
                 Some(v) => sheet.write_number_with_format(r, 3, v, &f.percent)?,
@@ -678,39 +737,54 @@ fn write_unit_sheet(
         sheet.write_string_with_format(r, 0, "STT", &f.header)?;
         sheet.merge_range(r, 1, r, 2, "Nhiệm vụ được giao", &f.header)?;
         sheet.write_string_with_format(r, 3, "Tình trạng", &f.header)?;
+        fit.cell(r, 3, 3, "Tình trạng", Style::BOLD, 12.0);
         for (stt, status) in &unit.tasks {
             r += 1;
             let name = s.tasks.iter().find(|t| &t.stt == stt).map(|t| t.name.clone()).unwrap_or_default();
             sheet.write_string_with_format(r, 0, stt, &f.stt)?;
             sheet.merge_range(r, 1, r, 2, &name, &f.text)?;
+            fit.cell(r, 1, 2, &name, Style::REGULAR, 12.0);
             let label = match status {
                 crate::summary::TaskStatus::Done => STATUSES[2],
                 crate::summary::TaskStatus::InProgress => STATUSES[1],
                 crate::summary::TaskStatus::NotStarted => STATUSES[0],
             };
             sheet.write_string_with_format(r, 3, label, &f.text)?;
+            fit.cell(r, 3, 3, label, Style::REGULAR, 12.0);
         }
     }
-    sheet.set_column_width(0, 6)?;
-    sheet.set_column_width(1, 50)?;
-    sheet.set_column_width(2, 14)?;
-    sheet.set_column_width(3, 16)?;
+    fit.apply(sheet)?;
     sheet.set_paper_size(9);
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(2, 2)?;
+    sheet.set_margins(30.0 / 25.4, 15.0 / 25.4, 20.0 / 25.4, 20.0 / 25.4, 0.3, 0.3);
+    sheet.set_print_center_horizontally(true);
     Ok(())
 }
 
 fn write_units_long(sheet: &mut Worksheet, s: &Summary, f: &SummaryFormats) -> Result<(), SheetError> {
     sheet.set_name("Số liệu đơn vị")?;
+    let mut fit = RowHeights::new();
+    let figures = s.config.indicators.iter().filter(|i| i.ratio.is_none()).count() as u16;
+    fit.set_width(sheet, 0, 24.0)?;
+    fit.set_width(sheet, 1, 34.0)?;
+    for c in 0..figures {
+        fit.set_width(sheet, 2 + c, 12.0)?;
+    }
     sheet.write_string_with_format(0, 0, "Nhóm", &f.header)?;
     sheet.write_string_with_format(0, 1, "Đơn vị", &f.header)?;
     for (i, ind) in s.config.indicators.iter().filter(|i| i.ratio.is_none()).enumerate() {
-        sheet.write_string_with_format(0, 2 + i as u16, indicator_label(ind), &f.header)?;
+        let label = indicator_label(ind);
+        sheet.write_string_with_format(0, 2 + i as u16, &label, &f.header)?;
+        fit.cell(0, 2 + i as u16, 2 + i as u16, &label, Style::BOLD, 12.0);
     }
     let mut r = 1;
     for g in &s.groups {
         for u in g.units.iter().filter(|u| u.figures.is_some()) {
             sheet.write_string_with_format(r, 0, &g.name, &f.text)?;
             sheet.write_string_with_format(r, 1, &u.name, &f.text)?;
+            fit.cell(r, 0, 0, &g.name, Style::REGULAR, 12.0);
+            fit.cell(r, 1, 1, &u.name, Style::REGULAR, 12.0);
             let fig = u.figures.clone().unwrap_or_default();
             for (i, ind) in s.config.indicators.iter().filter(|i| i.ratio.is_none()).enumerate() {
                 sheet.write_number_with_format(r, 2 + i as u16, *fig.get(&ind.key).unwrap_or(&0) as f64, &f.number)?;
@@ -718,6 +792,60 @@ fn write_units_long(sheet: &mut Worksheet, s: &Summary, f: &SummaryFormats) -> R
             r += 1;
         }
     }
+    fit.apply(sheet)?;
     sheet.set_freeze_panes(1, 2)?;
+    sheet.set_paper_size(9);
+    sheet.set_landscape();
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(0, 0)?;
+    sheet.set_margins(30.0 / 25.4, 15.0 / 25.4, 20.0 / 25.4, 20.0 / 25.4, 0.3, 0.3);
+    Ok(())
+}
+
+/// The sheet listing the submission state of every expected unit.
+pub const SUBMISSION_SHEET: &str = "Tình trạng nộp";
+
+/// A unit's submission state for the period: `Đã nộp`, `Không hợp lệ` or `Chưa nộp`.
+pub fn submission_state(unit: &crate::summary::UnitRow) -> &'static str {
+    match (&unit.figures, unit.note.as_deref()) {
+        (Some(_), _) => "Đã nộp",
+        (None, Some("Báo cáo không hợp lệ")) => "Không hợp lệ",
+        (None, _) => "Chưa nộp",
+    }
+}
+
+/// Every expected unit with its state, one row each (per unit, never per batch): the list
+/// a reminder is written from.
+fn write_submission_sheet(sheet: &mut Worksheet, s: &Summary, f: &SummaryFormats) -> Result<(), SheetError> {
+    sheet.set_name(SUBMISSION_SHEET)?;
+    let mut fit = RowHeights::new();
+    for (c, w) in [6.0, 40.0, 30.0, 16.0].into_iter().enumerate() {
+        fit.set_width(sheet, c as u16, w)?;
+    }
+    let title = format!("TÌNH TRẠNG NỘP BÁO CÁO {}", vn::upper(&s.period.to_string()));
+    sheet.merge_range(0, 0, 0, 3, &title, &f.title)?;
+    fit.cell(0, 0, 3, &title, Style::BOLD, 14.0);
+    for (c, h) in ["STT", "Đơn vị", "Nhóm", "Tình trạng"].iter().enumerate() {
+        sheet.write_string_with_format(2, c as u16, *h, &f.header)?;
+    }
+    let mut r = 3;
+    for g in &s.groups {
+        for u in &g.units {
+            sheet.write_number_with_format(r, 0, f64::from(r - 2), &f.stt)?;
+            sheet.write_string_with_format(r, 1, &u.name, &f.text)?;
+            sheet.write_string_with_format(r, 2, &g.name, &f.text)?;
+            sheet.write_string_with_format(r, 3, submission_state(u), &f.text)?;
+            fit.cell(r, 1, 1, &u.name, Style::REGULAR, 12.0);
+            fit.cell(r, 2, 2, &g.name, Style::REGULAR, 12.0);
+            r += 1;
+        }
+    }
+    fit.apply(sheet)?;
+    sheet.set_freeze_panes(3, 0)?;
+    sheet.set_paper_size(9);
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(2, 2)?;
+    sheet.set_margins(30.0 / 25.4, 15.0 / 25.4, 20.0 / 25.4, 20.0 / 25.4, 0.3, 0.3);
+    sheet.set_print_center_horizontally(true);
     Ok(())
 }

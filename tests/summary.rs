@@ -144,7 +144,8 @@ fn task_and_unit_sheets() {
     let bytes = bytes.unwrap();
     let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
     let names = wb.sheet_names();
-    assert_eq!(names.len(), 2 + 38);
+    assert_eq!(names.len(), 2 + 38 + 1);
+    assert_eq!(names.last().map(String::as_str), Some("Tình trạng nộp"));
     assert_eq!(&names[..3], ["Tổng hợp", "Nhiệm vụ", "Văn phòng HĐND và UBND huyện"]);
     assert!(names.iter().all(|n| n.chars().count() <= 31));
     let tasks = wb.worksheet_range("Nhiệm vụ").unwrap();
@@ -167,6 +168,13 @@ fn task_and_unit_sheets() {
     let all: Vec<String> =
         (40..s.height() as u32).flat_map(|r| (0..14).map(move |c| (r, c))).map(|(r, c)| cell(&s, r, c)).collect();
     assert!(all.contains(&"Ninh Giang, ngày 05 tháng 4 năm 2022".to_string()));
+    // Every expected unit with its submission state, per unit.
+    let status = wb.worksheet_range("Tình trạng nộp").unwrap();
+    let states: Vec<String> = (3..status.height() as u32).map(|r| cell(&status, r, 3)).collect();
+    let expected: usize = 39;
+    assert_eq!(states.len(), expected);
+    assert_eq!(states.iter().filter(|s| *s == "Đã nộp").count(), 38);
+    assert_eq!(states.iter().filter(|s| *s == "Chưa nộp").count(), 1);
 }
 
 fn write(path: &Path, v: &Value) {
@@ -321,7 +329,11 @@ fn five_thousand_reports() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let bytes = std::fs::read(d.join("t.xlsx")).unwrap();
     let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
-    assert_eq!(wb.sheet_names(), ["Tổng hợp", "Số liệu đơn vị"], "one long sheet instead of 5,000 tabs");
+    assert_eq!(
+        wb.sheet_names(),
+        ["Tổng hợp", "Số liệu đơn vị", "Tình trạng nộp"],
+        "one long sheet instead of 5,000 tabs"
+    );
     let s = summary_sheet(&bytes);
     let total_row = 10 + 1 + 5000;
     let want_a: usize = (0..5000).map(|i| i % 7).sum();
@@ -467,4 +479,256 @@ fn head_signature_of_the_workbook_takes_the_deputy_form() {
     let (out, _) = run_summary(dir.path(), &["--date", "2022-04-05"]);
     let err = stderr(&out);
     assert!(err.contains("tong-hop.json: /footer/ky_thay:") && err.contains("\"ky_thay\": \"CHỦ TỊCH\""), "{err}");
+}
+
+/// Row heights: every data row carries one, tall enough for its wrapped text.
+#[test]
+fn rows_have_heights_for_their_wrapped_text() {
+    let dir = sample_copy();
+    let (_, bytes) = run_summary(dir.path(), &[]);
+    let bytes = bytes.unwrap();
+    // Sheet 2 is `Nhiệm vụ`: task names of 60 characters wrap to two lines or more.
+    let xml = part(&bytes, "xl/worksheets/sheet2.xml");
+    let heights: Vec<(u32, f64)> = xml
+        .split("<row ")
+        .skip(1)
+        .filter_map(|r| {
+            let tag = format!(" {}", r.split('>').next()?);
+            let attr = |name: &str| tag.split(&format!(" {name}=\"")).nth(1)?.split('"').next().map(str::to_string);
+            Some((attr("r")?.parse().ok()?, attr("ht").and_then(|h| h.parse().ok()).unwrap_or(0.0)))
+        })
+        .collect();
+    let tasks: Vec<_> = heights.iter().filter(|(r, _)| *r >= 5).collect();
+    assert!(tasks.len() > 20, "{heights:?}");
+    assert!(tasks.iter().all(|(_, h)| *h >= 15.75), "every task row has a height: {heights:?}");
+    assert!(tasks.iter().any(|(_, h)| *h >= 31.5), "long task names get two lines or more: {heights:?}");
+    // Unit sheets: fitted to one page wide.
+    let unit = part(&bytes, "xl/worksheets/sheet3.xml");
+    assert!(unit.contains("fitToPage=\"1\"") && unit.contains("fitToHeight=\"0\""), "{unit}");
+}
+
+/// The workbooks as a clerk sees them in LibreOffice: no text over other text, every sheet
+/// one page wide (`scripts/check-workbooks.py`). Skipped when LibreOffice is absent.
+#[test]
+fn workbooks_look_right_in_libreoffice() {
+    if std::process::Command::new("soffice").arg("--version").output().is_err() {
+        eprintln!("bỏ qua: không có LibreOffice (soffice)");
+        return;
+    }
+    let dir = sample_copy();
+    let out = vanban(&["build", ".", "-o", "out", "-q"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut files =
+        vec![dir.path().join("out/ke-hoach.xlsx"), dir.path().join("out/bao-cao/quy-2/tong-hop-quy-2-2022.xlsx")];
+    let forms = vanban(&["form", "bao-cao", "-o", "forms", "--period", "quy-2-2022", "-q"], dir.path());
+    if forms.status.success() {
+        let mut list: Vec<PathBuf> =
+            std::fs::read_dir(dir.path().join("forms")).unwrap().map(|e| e.unwrap().path()).collect();
+        list.sort();
+        files.extend(list.into_iter().take(2));
+    }
+    let check = std::process::Command::new("python3")
+        .arg(root().join("scripts/check-workbooks.py"))
+        .args(&files)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success(), "{text}{}", String::from_utf8_lossy(&check.stderr));
+}
+
+/// `vanban form`: one workbook per expected unit, unit filled in and locked, whole-number
+/// validation on the figures, ratios by formula, a hidden protected identity sheet.
+#[test]
+fn forms_one_per_expected_unit() {
+    let dir = sample_copy();
+    let out = vanban(&["form", "bao-cao", "-o", "forms", "--period", "quy-2-2022", "-q"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut names: Vec<String> = std::fs::read_dir(dir.path().join("forms"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 39, "{names:?}");
+    assert_eq!(names[1], "02-phong-noi-vu.xlsx");
+    assert!(names.iter().all(|n| n.is_ascii() && !n.contains('/')), "{names:?}");
+    let bytes = std::fs::read(dir.path().join("forms").join(&names[1])).unwrap();
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+    assert_eq!(wb.sheet_names(), ["Biểu 01", "vanban-dinh-danh"]);
+    let s = wb.worksheet_range("Biểu 01").unwrap();
+    assert_eq!(cell(&s, 7, 2), "Phòng Nội vụ");
+    assert_eq!(cell(&s, 8, 2), "Cơ quan, đơn vị cấp huyện");
+    assert!(cell(&s, 4, 0).ends_with("QUÝ II NĂM 2022"), "{}", cell(&s, 4, 0));
+    assert_eq!(cell(&s, 12, 1), "Văn bản chỉ đạo, hướng dẫn đã ban hành");
+    let id = wb.worksheet_range("vanban-dinh-danh").unwrap();
+    assert_eq!((cell(&id, 2, 1), cell(&id, 5, 1)), ("phong-noi-vu".to_string(), "quy-2-2022".to_string()));
+    assert_eq!(cell(&id, 6, 1).len(), 32, "structure hash");
+    let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("<sheetProtection") && !sheet.contains("password"), "protected, no password");
+    assert!(sheet.contains("type=\"whole\"") && sheet.contains("operator=\"greaterThanOrEqual\""));
+    assert!(sheet.contains("Chỉ nhập số nguyên không âm"), "Vietnamese error message");
+    assert!(sheet.contains("IF(N(D21)=0,\"-\",D20/D21)"), "ratio by formula");
+    assert!(sheet.contains("fitToPage=\"1\""));
+    assert!(part(&bytes, "xl/workbook.xml").contains("state=\"hidden\""));
+    assert!(part(&bytes, "xl/worksheets/sheet2.xml").contains("<sheetProtection"));
+}
+
+/// Fill a form as a unit would: the identity sheet copied, figures and statuses written into
+/// the cells it names (a workbook written by another program than the one that made it).
+fn fill_form(form: &Path, report: &Value, out: &Path) {
+    let mut wb: Xlsx<_> = calamine::open_workbook(form).unwrap();
+    let id = wb.worksheet_range("vanban-dinh-danh").unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet_name = cell(&id, 10, 2);
+    let sheet = book.add_worksheet();
+    sheet.set_name(&sheet_name).unwrap();
+    let split = |a: &str| {
+        let col = a.chars().take_while(|c| c.is_ascii_alphabetic()).fold(0u16, |n, c| n * 26 + (c as u16 - 64)) - 1;
+        let row: u32 = a.trim_start_matches(|c: char| c.is_ascii_alphabetic()).parse().unwrap();
+        (row - 1, col)
+    };
+    for r in 10..id.height() as u32 {
+        let (kind, key, at) = (cell(&id, r, 0), cell(&id, r, 1), cell(&id, r, 2));
+        if kind == "chỉ tiêu"
+            && let Some(v) = report["figures"].get(&key)
+        {
+            let (row, col) = split(&at);
+            sheet.write_number(row, col, v.as_f64().unwrap()).unwrap();
+        }
+        if kind == "nhiệm vụ"
+            && let Some(s) = report["tasks"].get(&key)
+        {
+            let label = match s.as_str().unwrap() {
+                "da_hoan_thanh" => "Đã hoàn thành",
+                "dang_thuc_hien" => "Đang thực hiện",
+                _ => "Chưa thực hiện",
+            };
+            let (row, col) = split(&at);
+            sheet.write_string(row, col, label).unwrap();
+        }
+    }
+    let copy = book.add_worksheet();
+    copy.set_name("vanban-dinh-danh").unwrap();
+    for r in 0..id.height() as u32 {
+        for c in 0..id.width() as u16 {
+            let v = cell(&id, r, u32::from(c));
+            if !v.is_empty() {
+                copy.write_string(r, c, &v).unwrap();
+            }
+        }
+    }
+    book.save(out).unwrap();
+}
+
+/// Forms in: the same figures as filled forms give the same summary as JSON, cell by cell.
+#[test]
+fn filled_forms_give_the_json_summary() {
+    let dir = sample_copy();
+    let out = vanban(&["form", "bao-cao", "-o", "forms", "--period", "quy-1-2022", "-q"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let forms: Vec<PathBuf> = std::fs::read_dir(dir.path().join("forms")).unwrap().map(|e| e.unwrap().path()).collect();
+    let unit_of = |p: &Path| {
+        let mut wb: Xlsx<_> = calamine::open_workbook(p).unwrap();
+        cell(&wb.worksheet_range("vanban-dinh-danh").unwrap(), 3, 1)
+    };
+    let by_unit: std::collections::HashMap<String, PathBuf> = forms.iter().map(|p| (unit_of(p), p.clone())).collect();
+    let xlsx_dir = dir.path().join("bao-cao/quy-1-excel");
+    std::fs::create_dir_all(&xlsx_dir).unwrap();
+    let mut n = 0;
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(dir.path().join("bao-cao/quy-1")).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    for (i, f) in files.iter().enumerate() {
+        let report: Value = serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
+        if i % 2 == 0 {
+            // Half the units in Excel, half in JSON: mixed folders work.
+            let form = &by_unit[report["unit"].as_str().unwrap()];
+            fill_form(form, &report, &xlsx_dir.join(form.file_name().unwrap()));
+            n += 1;
+        } else {
+            std::fs::copy(f, xlsx_dir.join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    assert!(n > 10);
+    let a = vanban(&["summary", "bao-cao/quy-1", "-o", "a.xlsx", "--date", "2022-04-05"], dir.path());
+    let b = vanban(&["summary", "bao-cao/quy-1-excel", "-o", "b.xlsx", "--date", "2022-04-05"], dir.path());
+    assert_eq!(a.status.code(), b.status.code(), "{}\n{}", stderr(&a), stderr(&b));
+    let open = |name: &str| -> Xlsx<_> { calamine::open_workbook(dir.path().join(name)).unwrap() };
+    let (mut wa, mut wb) = (open("a.xlsx"), open("b.xlsx"));
+    assert_eq!(wa.sheet_names(), wb.sheet_names());
+    for name in wa.sheet_names() {
+        let (ra, rb) = (wa.worksheet_range(&name).unwrap(), wb.worksheet_range(&name).unwrap());
+        assert_eq!(ra.get_size(), rb.get_size(), "{name}");
+        for (r, row) in ra.rows().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                assert_eq!(Some(v), rb.get((r, c)), "{name} ({r}, {c})");
+            }
+        }
+    }
+}
+
+/// Forms in: what a filled form can get wrong, each with file, sheet and cell, in Vietnamese.
+#[test]
+fn filled_form_errors_name_the_cell() {
+    let dir = sample_copy();
+    let out = vanban(&["form", "bao-cao", "-o", "forms", "--period", "quy-1-2022", "-q"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let q = dir.path().join("bao-cao/quy-1");
+    std::fs::remove_file(q.join("phong-noi-vu.json")).unwrap();
+    let report = json!({"figures": {"van_ban": "12 cuộc", "hoi_nghi": -3, "luot_nguoi": 1.5}, "tasks": {}});
+    // Text, negative and decimal figures written as a careless writer would.
+    let form = dir.path().join("forms/02-phong-noi-vu.xlsx");
+    let mut wb: Xlsx<_> = calamine::open_workbook(&form).unwrap();
+    let id = wb.worksheet_range("vanban-dinh-danh").unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Biểu 01").unwrap();
+    sheet.write_string(12, 3, report["figures"]["van_ban"].as_str().unwrap()).unwrap();
+    sheet.write_number(13, 3, -3.0).unwrap();
+    sheet.write_number(14, 3, 1.5).unwrap();
+    sheet.write_formula(15, 3, rust_xlsxwriter::Formula::new("=1/0").set_result("#DIV/0!")).unwrap();
+    let copy = book.add_worksheet();
+    copy.set_name("vanban-dinh-danh").unwrap();
+    for r in 0..id.height() as u32 {
+        for c in 0..id.width() as u16 {
+            copy.write_string(r, c, cell(&id, r, u32::from(c))).unwrap();
+        }
+    }
+    book.save(q.join("02-phong-noi-vu.xlsx")).unwrap();
+    std::fs::write(q.join("khong-phai.xlsx"), "day khong phai tep Excel").unwrap();
+    std::fs::write(q.join("cu.xls"), [0xD0, 0xCF, 0x11, 0xE0]).unwrap();
+    let out = vanban(&["summary", "bao-cao/quy-1", "-o", "out.xlsx"], dir.path());
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for needle in [
+        "02-phong-noi-vu.xlsx: Biểu 01!D13: Văn bản chỉ đạo, hướng dẫn đã ban hành: \"12 cuộc\" không phải là số",
+        "Biểu 01!D14: Số hội nghị, tập huấn: số âm -3",
+        "Biểu 01!D15: Lượt người tham dự: số thập phân 1.5",
+        "Biểu 01!D16: Tin, bài trên Cổng/Trang thông tin điện tử: ô có lỗi công thức #DIV/0!",
+        "khong-phai.xlsx: không phải tệp Excel .xlsx",
+        "cu.xls: tệp Excel cũ (.xls)",
+    ] {
+        assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains("tình trạng nộp quý I năm 2022: Không hợp lệ 1 đơn vị: Phòng Nội vụ"), "{err}");
+}
+
+/// A filled form re-saved by LibreOffice Calc reads back to the same figures as the JSON.
+#[test]
+fn form_resaved_by_libreoffice_reads_back() {
+    let dir = sample_copy();
+    let a = vanban(&["summary", "bao-cao/quy-1", "-o", "a.xlsx", "--date", "2022-04-05"], dir.path());
+    let q = dir.path().join("bao-cao/quy-1");
+    std::fs::remove_file(q.join("phong-tai-nguyen-va-moi-truong.json")).unwrap();
+    std::fs::copy(root().join("tests/fixtures/form-quy-1-2022-libreoffice.xlsx"), q.join("05.xlsx")).unwrap();
+    let b = vanban(&["summary", "bao-cao/quy-1", "-o", "b.xlsx", "--date", "2022-04-05"], dir.path());
+    assert_eq!(a.status.code(), b.status.code(), "{}\n{}", stderr(&a), stderr(&b));
+    let read = |n: &str| std::fs::read(dir.path().join(n)).unwrap();
+    let (sa, sb) = (summary_sheet(&read("a.xlsx")), summary_sheet(&read("b.xlsx")));
+    assert_eq!(sa.get_size(), sb.get_size());
+    for (r, row) in sa.rows().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            assert_eq!(Some(v), sb.get((r, c)), "({r}, {c})");
+        }
+    }
 }
