@@ -138,7 +138,13 @@ fn style_cells(cells: Vec<String>) -> (Vec<String>, Vec<Vec<Run>>) {
             let mut runs = Vec::new();
             for (i, line) in c.split('\n').enumerate() {
                 if i > 0 {
-                    runs.push(Run { text: "\n".into(), bold: false, italic: false, nobreak: false, footnote: Vec::new() });
+                    runs.push(Run {
+                        text: "\n".into(),
+                        bold: false,
+                        italic: false,
+                        nobreak: false,
+                        footnote: Vec::new(),
+                    });
                 }
                 runs.extend(crate::body::inline(line.trim()));
             }

@@ -345,13 +345,14 @@ impl Builder<'_> {
                 .into());
             }
         };
-        let (reports, unreadable, errors) = crate::xlsx_input::load_folder(dir, &cfg).map_err(|e| data::InputError {
-            file: dir.to_path_buf(),
-            problems: vec![data::Problem {
-                pointer: String::new(),
-                message: format!("không đọc được thư mục ({})", data::io_reason(&e)),
-            }],
-        })?;
+        let (reports, unreadable, errors) =
+            crate::xlsx_input::load_folder(dir, &cfg).map_err(|e| data::InputError {
+                file: dir.to_path_buf(),
+                problems: vec![data::Problem {
+                    pointer: String::new(),
+                    message: format!("không đọc được thư mục ({})", data::io_reason(&e)),
+                }],
+            })?;
         let problems: Vec<String> = errors.iter().map(ToString::to_string).collect();
         let sum = summary::summarise(cfg, reports, &unreadable, None).map_err(|d| data::InputError {
             file: dir.to_path_buf(),
