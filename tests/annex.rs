@@ -1,4 +1,4 @@
-//! Issue 3: annexes (phụ lục) in the plan PDF, filed separately, and as a tracking
+//! annexes (phụ lục) in the plan PDF, filed separately, and as a tracking
 //! workbook; checked on the laid-out pages and by reading the workbook back.
 
 mod common;

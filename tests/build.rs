@@ -1,4 +1,4 @@
-//! Issue 6: `vanban build`: the whole dossier in one command, with per-item isolation,
+//! `vanban build`: the whole dossier in one command, with per-item isolation,
 //! atomic outputs, incremental rebuilds and machine-readable results.
 
 mod common;

@@ -1,6 +1,6 @@
-//! Issue 2: the Kế hoạch sample laid out per ND30, checked on the laid-out document
+//! the Kế hoạch sample laid out per ND30, checked on the laid-out document
 //! (positions in mm from the top-left of the page, sizes in pt) against the rules of
-//! shared/nd30-spec.md §9 with its tolerances.
+//! the checkable rules of ND30 Phụ lục I with their tolerances.
 
 mod common;
 

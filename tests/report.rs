@@ -1,4 +1,4 @@
-//! Issue 5: periodic reports written from the unit reports through minijinja content
+//! periodic reports written from the unit reports through minijinja content
 //! templates; one source of truth for the PDF, its annex and the workbook.
 
 mod common;

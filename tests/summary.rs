@@ -1,4 +1,4 @@
-//! Issue 4: the summary workbook for Sở Nội vụ, read back with calamine; every check on
+//! the summary workbook for Sở Nội vụ, read back with calamine; every check on
 //! the unit reports, with its message.
 
 mod common;
