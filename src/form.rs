@@ -9,9 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rust_xlsxwriter::{
-    DataValidation, DataValidationRule, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
-};
+use rust_xlsxwriter::{DataValidation, DataValidationRule, DocProperties, Format, FormatAlign, Workbook, Worksheet};
 
 use crate::annex::Row;
 use crate::period::Period;
@@ -34,7 +32,6 @@ pub const STATUS_COL: u16 = 2;
 /// The figure of an indicator; the result text of a task.
 pub const VALUE_COL: u16 = 3;
 
-const FONT: &str = "Times New Roman";
 const WIDTHS: [f64; 4] = [6.0, 46.0, 17.0, 30.0];
 
 /// A task of the plan's annex as the form lists it.
@@ -223,8 +220,7 @@ struct Formats {
 
 impl Formats {
     fn new() -> Self {
-        let base = Format::new().set_font_name(FONT).set_font_size(12);
-        let boxed = base.clone().set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter).set_text_wrap();
+        let (base, boxed) = crate::sheet::base_formats();
         // Input cells: unlocked and shaded (light yellow), as offices mark cells to fill.
         let input = boxed.clone().set_unlocked().set_background_color(0xFFF2CC);
         Self {

@@ -25,6 +25,14 @@ pub const HEADER_ROW: u32 = 4;
 /// The font ND30 asks for; spreadsheet viewers substitute a metric twin when absent.
 const FONT: &str = "Times New Roman";
 
+/// The two formats every workbook starts from: Times New Roman 12 pt, and the same boxed
+/// (thin borders, wrapped, vertically centred) for table cells.
+pub fn base_formats() -> (Format, Format) {
+    let base = Format::new().set_font_name(FONT).set_font_size(12);
+    let boxed = base.clone().set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter).set_text_wrap();
+    (base, boxed)
+}
+
 /// The workbook could not be built.
 #[derive(Debug, thiserror::Error)]
 #[error("không tạo được tệp Excel: {0}")]
@@ -43,8 +51,7 @@ struct Formats {
 
 impl Formats {
     fn new() -> Self {
-        let base = Format::new().set_font_name(FONT).set_font_size(12);
-        let boxed = base.clone().set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::VerticalCenter);
+        let (base, boxed) = base_formats();
         let cell = |a: FormatAlign| boxed.clone().set_align(a);
         Self {
             title: base.clone().set_bold().set_font_size(14).set_align(FormatAlign::Center).set_text_wrap(),
@@ -283,8 +290,7 @@ struct SummaryFormats {
 
 impl SummaryFormats {
     fn new() -> Self {
-        let base = Format::new().set_font_name(FONT).set_font_size(12);
-        let boxed = base.clone().set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter).set_text_wrap();
+        let (base, boxed) = base_formats();
         Self {
             left_caps: base.clone().set_align(FormatAlign::Center),
             left_bold: base.clone().set_bold().set_align(FormatAlign::Center),
