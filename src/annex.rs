@@ -289,7 +289,7 @@ pub fn sheet_name_problem(name: &str) -> Option<String> {
 
 /// `Phụ lục` for a single annex, `Phụ lục I` … when there are several.
 pub fn label(index: usize, count: usize) -> String {
-    crate::model::annex_label(index, count)
+    if count <= 1 { "Phụ lục".to_string() } else { format!("Phụ lục {}", vn::roman(index as u32 + 1)) }
 }
 
 #[cfg(test)]

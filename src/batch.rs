@@ -14,7 +14,6 @@
 //! is written.
 
 use std::collections::BTreeMap;
-use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -181,33 +180,7 @@ impl BuildCache {
     }
 }
 
-/// A 128-bit SipHash (stable across Rust versions) of byte slices.
-#[derive(Default)]
-pub struct ContentHash(siphasher::sip128::SipHasher13);
-
-impl ContentHash {
-    /// Add a labelled piece (the label keeps `ab`+`c` apart from `a`+`bc`).
-    pub fn add(&mut self, label: &str, bytes: &[u8]) {
-        self.0.write(label.as_bytes());
-        self.0.write_u64(bytes.len() as u64);
-        self.0.write(bytes);
-    }
-
-    /// Add a file's bytes (a missing or unreadable file hashes as such; a FIFO or a
-    /// device is never opened).
-    pub fn add_file(&mut self, path: &Path) {
-        match crate::fsio::read_limited(path, crate::fsio::MAX_INPUT_BYTES) {
-            Ok(b) => self.add(&path.to_string_lossy(), &b),
-            Err(_) => self.add(&path.to_string_lossy(), b"<missing>"),
-        }
-    }
-
-    /// The hash.
-    pub fn finish(&self) -> u128 {
-        use siphasher::sip128::Hasher128;
-        self.0.finish128().as_u128()
-    }
-}
+pub use crate::fsio::ContentHash;
 
 impl Builder<'_> {
     /// The content hash of a job's inputs, with the build fingerprint.
@@ -350,7 +323,7 @@ impl Builder<'_> {
                 file: dir.to_path_buf(),
                 problems: vec![data::Problem {
                     pointer: String::new(),
-                    message: format!("không đọc được thư mục ({})", data::io_reason(&e)),
+                    message: format!("không đọc được thư mục ({})", crate::fsio::io_reason(&e)),
                 }],
             })?;
         let problems: Vec<String> = errors.iter().map(ToString::to_string).collect();

@@ -13,8 +13,9 @@ use std::time::Instant;
 
 use serde_json::Value;
 
+use clap::Args;
+
 use crate::batch::{BuildCache, Builder, Job};
-use crate::cli::BenchArgs;
 use crate::content::Content;
 use crate::{Engine, EngineOptions, RenderOptions, export};
 
@@ -112,9 +113,35 @@ pub fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// `vanban bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Số văn bản khác nhau tạo trong cùng một tiến trình (ít nhất 1).
+    #[arg(long, default_value_t = 200, value_parser = at_least_one)]
+    pub docs: usize,
+    /// Số văn bản tạo bằng một tiến trình `vanban render` riêng cho mỗi văn bản (so sánh; ít nhất 1).
+    #[arg(long, default_value_t = 20, value_parser = at_least_one)]
+    pub process_docs: usize,
+    /// Số việc chạy song song (mặc định: số nhân CPU).
+    #[arg(short, long)]
+    pub jobs: Option<usize>,
+    /// Văn bản đo: `7-trang` (kế hoạch 4 trang dọc + phụ lục 25 dòng 3 trang ngang, cỡ thường
+    /// gặp của một kế hoạch) hoặc `mau` (toàn bộ mẫu Ninh Giang, 10 trang).
+    #[arg(long, value_enum, default_value_t = crate::bench::BenchDoc::SevenPages)]
+    pub doc: crate::bench::BenchDoc,
+}
+
+/// A count of at least one (`bench --docs 0` would measure nothing).
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("cần một số nguyên từ 1 trở lên, nhận được \"{s}\"")),
+    }
+}
+
 /// Run the benchmark and print its figures.
 pub fn run(args: &BenchArgs) -> ExitCode {
-    let workers = crate::cli::worker_count(args.jobs);
+    let workers = crate::pipeline::worker_count(args.jobs);
     let dir = match tempfile::tempdir() {
         Ok(d) => d,
         Err(e) => {

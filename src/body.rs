@@ -168,10 +168,10 @@ pub fn parse(text: &str) -> Vec<Block> {
     // that the marks have been read.
     for b in &mut blocks {
         for r in &mut b.runs {
-            r.text = crate::content::unprotect(&r.text);
+            r.text = crate::marks::unprotect(&r.text);
         }
         for cell in b.cells.iter_mut().flatten() {
-            *cell = crate::content::unprotect(cell);
+            *cell = crate::marks::unprotect(cell);
         }
     }
     blocks

@@ -43,7 +43,7 @@ pub enum Command {
     /// `vanban build samples/ninh-giang-2022 -o out/`.
     Build(BuildArgs),
     /// Đo tốc độ và bộ nhớ khi tạo hàng loạt văn bản: `vanban bench --docs 200`.
-    Bench(BenchArgs),
+    Bench(crate::bench::BenchArgs),
     /// Liệt kê phông chữ dùng được (phông kèm theo và phông trong --font-path).
     Fonts(EngineArgs),
     /// Liệt kê 29 loại văn bản hành chính và chữ viết tắt (Phụ lục III).
@@ -93,7 +93,7 @@ fn form(args: &FormArgs) -> ExitCode {
         }
     };
     if let Err(e) = std::fs::create_dir_all(&args.output) {
-        error(format!("{}: không tạo được thư mục ({})", args.output.display(), data::io_reason(&e)));
+        error(format!("{}: không tạo được thư mục ({})", args.output.display(), crate::fsio::io_reason(&e)));
         return ExitCode::from(2);
     }
     match crate::form::write_forms(&config, period, &args.output) {
@@ -223,24 +223,6 @@ pub struct BuildArgs {
     pub quiet: bool,
 }
 
-/// `vanban bench`.
-#[derive(Debug, Args)]
-pub struct BenchArgs {
-    /// Số văn bản khác nhau tạo trong cùng một tiến trình (ít nhất 1).
-    #[arg(long, default_value_t = 200, value_parser = at_least_one)]
-    pub docs: usize,
-    /// Số văn bản tạo bằng một tiến trình `vanban render` riêng cho mỗi văn bản (so sánh; ít nhất 1).
-    #[arg(long, default_value_t = 20, value_parser = at_least_one)]
-    pub process_docs: usize,
-    /// Số việc chạy song song (mặc định: số nhân CPU).
-    #[arg(short, long)]
-    pub jobs: Option<usize>,
-    /// Văn bản đo: `7-trang` (kế hoạch 4 trang dọc + phụ lục 25 dòng 3 trang ngang, cỡ thường
-    /// gặp của một kế hoạch) hoặc `mau` (toàn bộ mẫu Ninh Giang, 10 trang).
-    #[arg(long, value_enum, default_value_t = crate::bench::BenchDoc::SevenPages)]
-    pub doc: crate::bench::BenchDoc,
-}
-
 /// The run finished: 0 when nothing failed, else 1 (the other items were written).
 fn finished(failed: usize) -> ExitCode {
     if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
@@ -262,7 +244,7 @@ fn prepare_output_dir(dir: &std::path::Path) -> Result<(), ExitCode> {
     let reason = |e: &std::io::Error| match e.kind() {
         std::io::ErrorKind::PermissionDenied => "không có quyền ghi".to_string(),
         std::io::ErrorKind::ReadOnlyFilesystem => "ổ đĩa chỉ đọc".to_string(),
-        _ => data::io_reason(e),
+        _ => crate::fsio::io_reason(e),
     };
     if let Err(e) = std::fs::create_dir_all(dir) {
         error(format!("không tạo được thư mục {} ({})", dir.display(), reason(&e)));
@@ -274,14 +256,6 @@ fn prepare_output_dir(dir: &std::path::Path) -> Result<(), ExitCode> {
     }
     output::remove_stale_temp_files(dir);
     Ok(())
-}
-
-/// A count of at least one (`bench --docs 0` would measure nothing).
-fn at_least_one(s: &str) -> Result<usize, String> {
-    match s.parse::<usize>() {
-        Ok(n) if n >= 1 => Ok(n),
-        _ => Err(format!("cần một số nguyên từ 1 trở lên, nhận được \"{s}\"")),
-    }
 }
 
 /// Parse the process arguments and run.
@@ -453,7 +427,7 @@ fn gather(
         cannot_start()
     })?;
     let (reports, unreadable, errors) = crate::xlsx_input::load_folder(dir, &config).map_err(|e| {
-        error(format!("{}: không đọc được thư mục ({})", dir.display(), data::io_reason(&e)));
+        error(format!("{}: không đọc được thư mục ({})", dir.display(), crate::fsio::io_reason(&e)));
         cannot_start()
     })?;
     let mut failed = errors.len();
@@ -500,7 +474,7 @@ fn gather(
 fn date_line(place: &str, date: Option<&str>, year: i32) -> Result<String, ExitCode> {
     let parsed = match date {
         None => None,
-        Some(d) => match crate::data::parse_date(d) {
+        Some(d) => match crate::date::parse_date(d) {
             Some(date) if date.day.is_some() => Some(date),
             _ => {
                 error(format!("--date \"{d}\" không phải là ngày dạng YYYY-MM-DD"));
@@ -641,11 +615,6 @@ fn report(args: &ReportArgs) -> ExitCode {
     }
 }
 
-/// Worker count: `--jobs`, else the machine's cores.
-pub fn worker_count(requested: Option<usize>) -> usize {
-    requested.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).max(1)
-}
-
 fn build(args: &BuildArgs) -> ExitCode {
     use std::io::IsTerminal;
     use std::sync::atomic::{AtomicBool, Ordering};
@@ -656,7 +625,7 @@ fn build(args: &BuildArgs) -> ExitCode {
     let jobs = match crate::batch::discover(&args.dir, exclude.as_deref()) {
         Ok(j) => j,
         Err(e) => {
-            error(format!("{}: không đọc được thư mục ({})", args.dir.display(), data::io_reason(&e)));
+            error(format!("{}: không đọc được thư mục ({})", args.dir.display(), crate::fsio::io_reason(&e)));
             return cannot_start();
         }
     };
@@ -703,7 +672,7 @@ fn build(args: &BuildArgs) -> ExitCode {
         return code;
     }
     let options = crate::RenderOptions { annex_separately: args.annex_separately, ..crate::RenderOptions::default() };
-    let workers = worker_count(args.jobs).min(jobs.len().max(1));
+    let workers = crate::pipeline::worker_count(args.jobs).min(jobs.len().max(1));
     let stop = AtomicBool::new(false);
     let show_bar = !args.quiet && std::io::stderr().is_terminal();
     let bar = if show_bar {

@@ -24,25 +24,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 /// The auto-escape mode of content templates.
 const DATA_MODE: &str = "vanban-data";
 
-/// Stand-ins for the body's mark characters inside data printed by a template; the body
-/// parser turns them back into the characters after it has read the marks.
-pub const PROTECTED: [(char, char); 2] = [('*', '\u{E02A}'), ('|', '\u{E07C}')];
-
-/// Make a value safe to print inside clerk-convention text: marks become stand-ins, line
-/// breaks spaces.
-pub fn protect(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\n' | '\r' => ' ',
-            c => PROTECTED.iter().find(|(from, _)| *from == c).map_or(c, |(_, to)| *to),
-        })
-        .collect()
-}
-
-/// Undo [`protect`].
-pub fn unprotect(s: &str) -> String {
-    s.chars().map(|c| PROTECTED.iter().find(|(_, to)| *to == c).map_or(c, |(from, _)| *from)).collect()
-}
+pub use crate::marks::{PROTECTED, protect, unprotect};
 
 /// Instructions a template may execute (a real report uses a few thousand).
 pub const FUEL: u64 = 2_000_000;
@@ -72,7 +54,7 @@ impl Content {
             EMBEDDED.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
         if let Some(dir) = dir {
             let entries = std::fs::read_dir(dir).map_err(|e| {
-                ContentError(format!("không đọc được thư mục mẫu {}: {}", dir.display(), crate::data::io_reason(&e)))
+                ContentError(format!("không đọc được thư mục mẫu {}: {}", dir.display(), crate::fsio::io_reason(&e)))
             })?;
             for entry in entries.filter_map(Result::ok) {
                 let path = entry.path();
@@ -119,7 +101,7 @@ impl Content {
 
     /// A hash of the content templates (part of the incremental-build key).
     pub fn fingerprint(&self) -> u128 {
-        let mut h = crate::batch::ContentHash::default();
+        let mut h = crate::fsio::ContentHash::default();
         for (name, text) in self.sources.iter() {
             h.add(name, text.as_bytes());
         }
@@ -275,7 +257,7 @@ fn register(env: &mut Environment<'static>) {
     });
     // ngay("2022-04-05") → "ngày 05 tháng 4 năm 2022" (ND30 date words)
     env.add_filter("ngay", |v: String| -> Result<String, Error> {
-        let d = crate::data::parse_date(&v)
+        let d = crate::date::parse_date(&v)
             .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("\"{v}\" không phải ngày YYYY-MM-DD")))?;
         Ok(vn::date_words(d.year, d.month, d.day))
     });

@@ -20,6 +20,8 @@ use crate::fsio;
 use crate::model::{Authority, Document, IssueDate, Issuer, Recipient, Signer};
 use crate::vn;
 
+use crate::date::date_shape;
+pub use crate::date::parse_date;
 pub use crate::fsio::{MAX_INPUT_BYTES, io_reason};
 
 /// One thing wrong with an input, located by a JSON pointer (RFC 6901, `""` = whole file).
@@ -301,30 +303,6 @@ fn read_text(path: &Path, shown: &Path, pointer: &str) -> Result<String, InputEr
         Ok(None) => Err(fail("tệp không phải văn bản UTF-8 (Unicode); hãy lưu lại với bảng mã UTF-8".into())),
         Err(fsio::ReadError::Io(e)) => Err(fail(format!("không đọc được tệp ({})", io_reason(&e)))),
         Err(e) => Err(fail(e.to_string())),
-    }
-}
-
-/// Parse `YYYY-MM-DD` (or `YYYY-MM`, a draft without a day) into a real calendar date.
-pub fn parse_date(s: &str) -> Option<IssueDate> {
-    let (year, month, day) = date_shape(s)?;
-    let (year, month) = (year as i32, month as u8);
-    let valid = match day {
-        Some(d) => vn::is_valid_date(year, month, d as u8),
-        None => (1..=12).contains(&month),
-    };
-    (valid && (1945..=9999).contains(&year)).then(|| IssueDate { year, month, day: day.map(|d| d as u8) })
-}
-
-/// The digits of `YYYY-MM-DD` / `YYYY-MM`, not yet checked against the calendar.
-fn date_shape(s: &str) -> Option<(u32, u32, Option<u32>)> {
-    let parts: Vec<&str> = s.trim().split('-').collect();
-    let num = |p: &str, len: usize| {
-        (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u32>().ok()).flatten()
-    };
-    match parts.as_slice() {
-        [y, m] => num(y, 4).zip(num(m, 2)).map(|(y, m)| (y, m, None)),
-        [y, m, d] => num(y, 4).zip(num(m, 2)).zip(num(d, 2)).map(|((y, m), d)| (y, m, Some(d))),
-        _ => None,
     }
 }
 

@@ -5,7 +5,7 @@ use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
 
-use crate::layout::DateParts;
+use crate::date::DateParts;
 
 /// Vietnam's UTC offset in minutes (ICT, +07:00).
 pub const VN_OFFSET_MINUTES: i32 = 7 * 60;

@@ -6,6 +6,7 @@
 //! it depends on nothing else in the crate.
 
 use std::fmt;
+use std::hash::Hasher;
 use std::io::Read;
 use std::path::Path;
 
@@ -115,5 +116,33 @@ mod tests {
         assert!(matches!(read_limited(dir.path(), 10), Err(ReadError::Directory)));
         assert!(matches!(read_limited(Path::new("/dev/zero"), 10), Err(ReadError::NotRegular)));
         assert!(matches!(read_limited(&dir.path().join("none"), 10), Err(ReadError::Io(_))));
+    }
+}
+
+/// A 128-bit SipHash (stable across Rust versions) of byte slices.
+#[derive(Default)]
+pub struct ContentHash(siphasher::sip128::SipHasher13);
+
+impl ContentHash {
+    /// Add a labelled piece (the label keeps `ab`+`c` apart from `a`+`bc`).
+    pub fn add(&mut self, label: &str, bytes: &[u8]) {
+        self.0.write(label.as_bytes());
+        self.0.write_u64(bytes.len() as u64);
+        self.0.write(bytes);
+    }
+
+    /// Add a file's bytes (a missing or unreadable file hashes as such; a FIFO or a
+    /// device is never opened).
+    pub fn add_file(&mut self, path: &Path) {
+        match read_limited(path, MAX_INPUT_BYTES) {
+            Ok(b) => self.add(&path.to_string_lossy(), &b),
+            Err(_) => self.add(&path.to_string_lossy(), b"<missing>"),
+        }
+    }
+
+    /// The hash.
+    pub fn finish(&self) -> u128 {
+        use siphasher::sip128::Hasher128;
+        self.0.finish128().as_u128()
     }
 }

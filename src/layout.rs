@@ -18,8 +18,10 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 
+pub use crate::date::DateParts;
+
 use crate::body::Block;
-use crate::model::{Document, IssueDate};
+use crate::model::Document;
 
 /// The templates compiled into the binary: (virtual path, text).
 pub const EMBEDDED_TEMPLATES: &[(&str, &str)] =
@@ -130,7 +132,7 @@ impl Engine {
         for path in &options.font_paths {
             let mut files = Vec::new();
             collect_files(path, &mut files)
-                .map_err(|e| EngineError::Fonts { path: path.clone(), reason: crate::data::io_reason(&e) })?;
+                .map_err(|e| EngineError::Fonts { path: path.clone(), reason: crate::fsio::io_reason(&e) })?;
             let named = path.is_file();
             for file in files {
                 if let Some(reason) = outside(path, &file) {
@@ -163,7 +165,7 @@ impl Engine {
         if let Some(dir) = &options.templates {
             let fail = |path: &Path, e: &std::io::Error| EngineError::Templates {
                 path: path.to_path_buf(),
-                reason: crate::data::io_reason(e),
+                reason: crate::fsio::io_reason(e),
             };
             let mut files = Vec::new();
             collect_files(dir, &mut files).map_err(|e| fail(dir, &e))?;
@@ -186,7 +188,7 @@ impl Engine {
                 texts.push((vpath, bytes));
             }
         }
-        let mut hash = crate::batch::ContentHash::default();
+        let mut hash = crate::fsio::ContentHash::default();
         for f in &fonts {
             hash.add("font", f.data());
         }
@@ -287,7 +289,7 @@ pub fn outside(root: &Path, file: &Path) -> Option<String> {
         (Ok(_), Ok(f)) => {
             Some(format!("trỏ ra ngoài thư mục {} (tới {}); không được dùng", base.display(), f.display()))
         }
-        (Err(e), _) | (_, Err(e)) => Some(crate::data::io_reason(&e)),
+        (Err(e), _) | (_, Err(e)) => Some(crate::fsio::io_reason(&e)),
     }
 }
 
@@ -380,23 +382,6 @@ impl World for DocWorld<'_> {
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         Datetime::from_ymd(self.today.year, self.today.month, self.today.day)
-    }
-}
-
-/// A calendar day, for `today()` and the PDF date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct DateParts {
-    /// Year.
-    pub year: i32,
-    /// Month 1-12.
-    pub month: u8,
-    /// Day 1-31.
-    pub day: u8,
-}
-
-impl From<IssueDate> for DateParts {
-    fn from(d: IssueDate) -> Self {
-        Self { year: d.year, month: d.month, day: d.day.unwrap_or(1) }
     }
 }
 

@@ -292,7 +292,4 @@ impl Document {
     }
 }
 
-/// `Phụ lục` for a single annex, `Phụ lục I` … when there are several.
-pub fn annex_label(index: usize, count: usize) -> String {
-    if count <= 1 { "Phụ lục".to_string() } else { format!("Phụ lục {}", vn::roman(index as u32 + 1)) }
-}
+pub use crate::annex::label as annex_label;

@@ -66,8 +66,7 @@ const HEADER: &str = "\
 fn every_sample_builds_to_the_recorded_bytes() {
     let path = root().join("tests/fixtures/golden/build-hashes.txt");
     let actual = build_all();
-    let text: String =
-        HEADER.to_string() + &actual.iter().map(|(k, v)| format!("{v}  {k}\n")).collect::<String>();
+    let text: String = HEADER.to_string() + &actual.iter().map(|(k, v)| format!("{v}  {k}\n")).collect::<String>();
     if std::env::var_os("VANBAN_BLESS").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &text).unwrap();
