@@ -1,12 +1,10 @@
 //! annexes (phụ lục) in the plan PDF, filed separately, and as a tracking
 //! workbook; checked on the laid-out pages and by reading the workbook back.
 
-mod common;
-
 use std::io::{Cursor, Read};
 
+use crate::common::*;
 use calamine::{Data, Reader, Xlsx};
-use common::*;
 use serde_json::json;
 use vanban::RenderOptions;
 use vanban::inspect::{Inspection, Line};

@@ -1,12 +1,10 @@
 //! `vanban build`: the whole dossier in one command, with per-item isolation,
 //! atomic outputs, incremental rebuilds and machine-readable results.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::*;
+use crate::common::*;
 
 fn files(dir: &Path) -> Vec<String> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {

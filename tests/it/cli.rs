@@ -1,12 +1,10 @@
 //! The `vanban` binary: exit codes, pinned error messages, atomic and reproducible
 //! output.
 
-mod common;
-
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 /// A temp dir holding `doc.json` with `data`.

@@ -2,14 +2,12 @@
 //! must write exactly the files, and the bytes, recorded in
 //! `tests/fixtures/golden/build-hashes.txt` (see that file's header to regenerate it).
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::hash::Hasher;
 use std::path::Path;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 const EPOCH: &str = "1700000000";
 const SAMPLES: [&str; 3] = ["kim-lien-2025", "nghe-an-2025", "ninh-giang-2022"];
@@ -58,7 +56,7 @@ const HEADER: &str = "\
 # SipHash-1-3 (128 bits, keys 0, 0) of every file that `vanban build samples/<name> -o <dir>`
 # writes with SOURCE_DATE_EPOCH=1700000000, one `<hash>  <name>/<path>` a line.
 # An intended change of the outputs: regenerate with
-#   VANBAN_BLESS=1 cargo test --release --test golden
+#   VANBAN_BLESS=1 cargo test --release --test it -- golden
 # and review the diff of this file.
 ";
 

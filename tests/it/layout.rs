@@ -2,9 +2,7 @@
 //! (positions in mm from the top-left of the page, sizes in pt) against the rules of
 //! the checkable rules of ND30 Phụ lục I with their tolerances.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use vanban::inspect::{Inspection, Line};
 use vanban::{Engine, EngineOptions};
 

@@ -1,13 +1,11 @@
 //! periodic reports written from the unit reports through minijinja content
 //! templates; one source of truth for the PDF, its annex and the workbook.
 
-mod common;
-
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
+use crate::common::*;
 use calamine::{Data, Reader, Xlsx};
-use common::*;
 use vanban::inspect::Inspection;
 use vanban::summary::{self, Summary};
 

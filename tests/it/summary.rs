@@ -1,14 +1,12 @@
 //! the summary workbook for Sở Nội vụ, read back with calamine; every check on
 //! the unit reports, with its message.
 
-mod common;
-
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+use crate::common::*;
 use calamine::{Data, Reader, Xlsx};
-use common::*;
 use serde_json::{Value, json};
 
 fn cell(range: &calamine::Range<Data>, row: u32, col: u32) -> String {
