@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one module per stage, each a function from one typed value to the next:
 //!
-//! 1. [`data`]: load + validate JSON (and the body text) into a [`model::Document`];
+//! 1. [`input`]: load + validate JSON (and the body text) into a [`model::Document`];
+//!    filled Excel forms into the same unit reports;
 //! 2. [`layout`]: lay the document out with typst (one [`layout::Engine`] per run,
 //!    reused for every document);
 //! 3. [`export`]: PDF bytes with a fixed creation time;
@@ -16,13 +17,13 @@ pub mod bench;
 pub mod body;
 pub mod cli;
 pub mod content;
-pub mod data;
 pub mod date;
 pub mod doctype;
 pub mod export;
 pub mod form;
 pub mod fsio;
 pub mod help;
+pub mod input;
 pub mod inspect;
 pub mod layout;
 pub mod marks;
@@ -35,8 +36,11 @@ pub mod sheet;
 pub mod summary;
 pub mod textfit;
 pub mod vn;
-pub mod xlsx_input;
 
+/// The JSON loader under its historical name (`vanban::data::load`).
+pub use input::json as data;
+/// The Excel-form loader under its historical name.
+pub use input::xlsx as xlsx_input;
 pub use layout::{Engine, EngineOptions};
 pub use model::Document;
 pub use pipeline::{

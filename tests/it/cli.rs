@@ -503,9 +503,17 @@ fn every_path_the_readme_names_exists() {
     }
     assert!(checked > 25, "{checked} paths checked");
     // The project layout lists every source file.
-    for entry in std::fs::read_dir(root().join("src")).unwrap() {
-        let name = format!("src/{}", entry.unwrap().file_name().to_string_lossy());
-        assert!(readme.contains(&name), "the project layout leaves out {name}");
+    let mut dirs = vec![root().join("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let name = path.strip_prefix(root()).unwrap().to_string_lossy().replace('\\', "/");
+            assert!(readme.contains(&name), "the project layout leaves out {name}");
+        }
     }
     for licence in ["LICENSE-MIT", "LICENSE-APACHE"] {
         assert!(root().join(licence).is_file(), "{licence}");

@@ -123,6 +123,14 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
         for (i, _) in code.match_indices("pub use ") {
             let rest = &code[i + "pub use ".len()..];
             let rest = rest.strip_prefix("crate::").unwrap_or(rest);
+            // `pub use a::b as c;`
+            let stmt = rest.split(';').next().unwrap_or("");
+            if let Some((path, alias)) = stmt.split_once(" as ") {
+                if !path.contains('{') {
+                    aliases.insert(format!("{name}::{}", alias.trim()), resolve(path.trim(), &modules));
+                    continue;
+                }
+            }
             let mut paths = Vec::new();
             expand("", rest, &mut paths);
             for p in paths {
