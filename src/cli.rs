@@ -2,8 +2,8 @@
 //!
 //! Exit codes (documented in `--help`): 0 every item produced; 1 the run finished but
 //! some items failed (the others were written); 2 the run could not start (bad usage,
-//! unreadable templates or fonts, an unusable output folder). Decided by [`finished`] and
-//! [`cannot_start`] only.
+//! unreadable templates or fonts, an unusable output folder). Commands return an
+//! [`Outcome`]; [`exit_code`] alone turns it into the exit code.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::{Engine, EngineOptions, ItemError, data, doctype, export, output};
+use crate::{Engine, EngineOptions, ItemError, Outcome, data, doctype, export, output};
 
 const EXIT_HELP: &str = "Mã thoát (exit codes):
   0  mọi văn bản đều được tạo
@@ -43,7 +43,7 @@ pub enum Command {
     /// `vanban build samples/ninh-giang-2022 -o out/`.
     Build(BuildArgs),
     /// Đo tốc độ và bộ nhớ khi tạo hàng loạt văn bản: `vanban bench --docs 200`.
-    Bench(crate::bench::BenchArgs),
+    Bench(crate::cli_bench::BenchArgs),
     /// Liệt kê phông chữ dùng được (phông kèm theo và phông trong --font-path).
     Fonts(EngineArgs),
     /// Liệt kê 29 loại văn bản hành chính và chữ viết tắt (Phụ lục III).
@@ -73,39 +73,39 @@ pub struct FormArgs {
     pub quiet: bool,
 }
 
-fn form(args: &FormArgs) -> ExitCode {
+fn form(args: &FormArgs) -> Outcome {
     let Some(period) = crate::period::Period::parse(&args.period) else {
         error(format!(
             "--period \"{}\" không hợp lệ (ví dụ: quy-1-2022, 6-thang-2022, 9-thang-2022, nam-2022)",
             args.period
         ));
-        return ExitCode::from(2);
+        return Outcome::CannotStart;
     };
     let Some(path) = args.config.clone().or_else(|| crate::summary::find_config(&args.dir)) else {
         error(format!("không tìm thấy {} trong {} hoặc thư mục cha", crate::summary::CONFIG_NAME, args.dir.display()));
-        return ExitCode::from(2);
+        return Outcome::CannotStart;
     };
     let config = match crate::summary::load_config(&path) {
         Ok(c) => c,
         Err(e) => {
             error(e);
-            return ExitCode::from(2);
+            return Outcome::CannotStart;
         }
     };
     if let Err(e) = std::fs::create_dir_all(&args.output) {
         error(format!("{}: không tạo được thư mục ({})", args.output.display(), crate::fsio::io_reason(&e)));
-        return ExitCode::from(2);
+        return Outcome::CannotStart;
     }
     match crate::form::write_forms(&config, period, &args.output) {
         Ok(files) => {
             if !args.quiet {
                 eprintln!("đã ghi {} biểu mẫu {period} vào {}", files.len(), args.output.display());
             }
-            ExitCode::SUCCESS
+            Outcome::SUCCESS
         }
         Err(e) => {
             error(e);
-            ExitCode::from(1)
+            Outcome::finished(1)
         }
     }
 }
@@ -223,23 +223,24 @@ pub struct BuildArgs {
     pub quiet: bool,
 }
 
-/// The run finished: 0 when nothing failed, else 1 (the other items were written).
-fn finished(failed: usize) -> ExitCode {
-    if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
-}
-
-/// The run could not start (arguments, templates, fonts, destination): exit 2.
-fn cannot_start() -> ExitCode {
-    ExitCode::from(2)
+/// The process exit code of a run: 0 every item produced, 1 the run finished but some items
+/// failed (the others were written), 2 the run could not start. The only place that decides
+/// it.
+fn exit_code(outcome: Outcome) -> ExitCode {
+    match outcome {
+        Outcome::Finished { failed: 0 } => ExitCode::SUCCESS,
+        Outcome::Finished { .. } => ExitCode::from(1),
+        Outcome::CannotStart => ExitCode::from(2),
+    }
 }
 
 /// Check the output folder before any work: it must be (or become) a folder we can write
 /// in. Stale temporary files of a killed run are removed. Exit 2 with one message
 /// naming the folder otherwise.
-fn prepare_output_dir(dir: &std::path::Path) -> Result<(), ExitCode> {
+fn prepare_output_dir(dir: &std::path::Path) -> Result<(), Outcome> {
     if dir.exists() && !dir.is_dir() {
         error(format!("-o {}: không phải thư mục (đã có một tệp cùng tên)", dir.display()));
-        return Err(cannot_start());
+        return Err(Outcome::CannotStart);
     }
     let reason = |e: &std::io::Error| match e.kind() {
         std::io::ErrorKind::PermissionDenied => "không có quyền ghi".to_string(),
@@ -248,11 +249,11 @@ fn prepare_output_dir(dir: &std::path::Path) -> Result<(), ExitCode> {
     };
     if let Err(e) = std::fs::create_dir_all(dir) {
         error(format!("không tạo được thư mục {} ({})", dir.display(), reason(&e)));
-        return Err(cannot_start());
+        return Err(Outcome::CannotStart);
     }
     if let Err(e) = tempfile::Builder::new().prefix(".vanban-").suffix(".tmp").tempfile_in(dir) {
         error(format!("không ghi được vào thư mục {} ({})", dir.display(), reason(&e)));
-        return Err(cannot_start());
+        return Err(Outcome::CannotStart);
     }
     output::remove_stale_temp_files(dir);
     Ok(())
@@ -262,16 +263,16 @@ fn prepare_output_dir(dir: &std::path::Path) -> Result<(), ExitCode> {
 pub fn main() -> ExitCode {
     crate::install_panic_hook();
     let cli: Cli = crate::help::parse();
-    match cli.command {
+    exit_code(match cli.command {
         Command::Render(args) => render(&args),
         Command::Summary(args) => summary(&args),
         Command::Report(args) => report(&args),
         Command::Build(args) => build(&args),
-        Command::Bench(args) => crate::bench::run(&args),
+        Command::Bench(args) => crate::cli_bench::run(&args),
         Command::Fonts(args) => fonts(&args),
         Command::Types => types(),
         Command::Form(args) => form(&args),
-    }
+    })
 }
 
 fn error(msg: impl std::fmt::Display) {
@@ -285,10 +286,10 @@ fn error(msg: impl std::fmt::Display) {
 }
 
 /// Build the layout engine, or print why not (the run cannot start: exit 2).
-fn start_engine(args: &EngineArgs) -> Result<Engine, ExitCode> {
+fn start_engine(args: &EngineArgs) -> Result<Engine, Outcome> {
     let engine = Engine::new(&args.options()).map_err(|e| {
         error(e);
-        cannot_start()
+        Outcome::CannotStart
     })?;
     for w in engine.warnings() {
         eprintln!("cảnh báo: {w}");
@@ -297,14 +298,14 @@ fn start_engine(args: &EngineArgs) -> Result<Engine, ExitCode> {
 }
 
 /// Build the content-template environment, or print why not (exit 2).
-fn start_content(args: &EngineArgs) -> Result<crate::content::Content, ExitCode> {
+fn start_content(args: &EngineArgs) -> Result<crate::content::Content, Outcome> {
     crate::content::Content::new(args.templates.as_deref()).map_err(|e| {
         error(e);
-        cannot_start()
+        Outcome::CannotStart
     })
 }
 
-fn render(args: &RenderArgs) -> ExitCode {
+fn render(args: &RenderArgs) -> Outcome {
     let started = Instant::now();
     // Names must not collide before anything is written.
     let mut seen = std::collections::HashMap::new();
@@ -312,7 +313,7 @@ fn render(args: &RenderArgs) -> ExitCode {
         let out = crate::pdf_path(input, &args.output);
         if let Some(prev) = seen.insert(out.clone(), input.clone()) {
             error(format!("{} và {} cùng ghi ra {}; đổi tên một tệp", prev.display(), input.display(), out.display()));
-            return cannot_start();
+            return Outcome::CannotStart;
         }
     }
     let engine = match start_engine(&args.engine) {
@@ -359,7 +360,7 @@ fn render(args: &RenderArgs) -> ExitCode {
     if !args.quiet {
         eprintln!("{ok} ok, {failed} failed in {:.2} s", started.elapsed().as_secs_f64());
     }
-    finished(failed)
+    Outcome::finished(failed)
 }
 
 /// Options shared by `summary` and `report`: where the unit reports are and which period.
@@ -399,20 +400,20 @@ fn gather(
     config: Option<&PathBuf>,
     period: Option<&str>,
     quiet: bool,
-) -> Result<Gathered, ExitCode> {
+) -> Result<Gathered, Outcome> {
     use crate::summary;
     let period = match period.map(|p| (p, crate::period::Period::parse(p))) {
         None => None,
         Some((_, Some(p))) => Some(p),
         Some((p, None)) => {
             error(format!("--period \"{p}\" không hợp lệ (ví dụ: quy-1-2022, 6-thang-2022, 9-thang-2022, nam-2022)"));
-            return Err(cannot_start());
+            return Err(Outcome::CannotStart);
         }
     };
     if !dir.is_dir() {
         let why = if dir.exists() { "không phải thư mục" } else { "thư mục không tồn tại" };
         error(format!("{}: {why}", dir.display()));
-        return Err(ExitCode::from(2));
+        return Err(Outcome::CannotStart);
     }
     let Some(config_path) = config.cloned().or_else(|| summary::find_config(dir)) else {
         error(format!(
@@ -420,15 +421,15 @@ fn gather(
             summary::CONFIG_NAME,
             dir.display()
         ));
-        return Err(cannot_start());
+        return Err(Outcome::CannotStart);
     };
     let config = summary::load_config(&config_path).map_err(|e| {
         error(e);
-        cannot_start()
+        Outcome::CannotStart
     })?;
     let (reports, unreadable, errors) = crate::xlsx_input::load_folder(dir, &config).map_err(|e| {
         error(format!("{}: không đọc được thư mục ({})", dir.display(), crate::fsio::io_reason(&e)));
-        cannot_start()
+        Outcome::CannotStart
     })?;
     let mut failed = errors.len();
     for e in errors {
@@ -438,7 +439,7 @@ fn gather(
         for d in diagnostics {
             error(d);
         }
-        cannot_start()
+        Outcome::CannotStart
     })?;
     let mut warnings = 0usize;
     for d in &summary.diagnostics {
@@ -471,30 +472,30 @@ fn gather(
 }
 
 /// The place-and-date line: from `--date`, or blanks for the văn thư.
-fn date_line(place: &str, date: Option<&str>, year: i32) -> Result<String, ExitCode> {
+fn date_line(place: &str, date: Option<&str>, year: i32) -> Result<String, Outcome> {
     let parsed = match date {
         None => None,
         Some(d) => match crate::date::parse_date(d) {
             Some(date) if date.day.is_some() => Some(date),
             _ => {
                 error(format!("--date \"{d}\" không phải là ngày dạng YYYY-MM-DD"));
-                return Err(cannot_start());
+                return Err(Outcome::CannotStart);
             }
         },
     };
     Ok(crate::summary::date_line(place, parsed, year))
 }
 
-fn summary(args: &SummaryArgs) -> ExitCode {
+fn summary(args: &SummaryArgs) -> Outcome {
     let started = Instant::now();
     let r = &args.reports;
     if !args.output.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
         error(format!("-o {}: tệp ghi ra là bảng tính Excel, cần đuôi .xlsx", args.output.display()));
-        return cannot_start();
+        return Outcome::CannotStart;
     }
     if args.output.is_dir() {
         error(format!("-o {}: là một thư mục, cần tên tệp .xlsx", args.output.display()));
-        return cannot_start();
+        return Outcome::CannotStart;
     }
     let Gathered { summary, failed, warnings } = match gather(&r.dir, r.config.as_ref(), r.period.as_deref(), r.quiet) {
         Ok(g) => g,
@@ -506,14 +507,14 @@ fn summary(args: &SummaryArgs) -> ExitCode {
     };
     if r.strict && (failed > 0 || warnings > 0) {
         error(format!("--strict: có {failed} lỗi, {warnings} cảnh báo; không ghi {}", args.output.display()));
-        return finished(1);
+        return Outcome::finished(1);
     }
     let written = crate::sheet::summary_workbook(&summary, export::CreationTime::from_env(), &date_line)
         .map_err(crate::ItemError::from)
         .and_then(|bytes| Ok(output::write_atomic(&args.output, &bytes)?));
     if let Err(e) = written {
         error(e);
-        return finished(1);
+        return Outcome::finished(1);
     }
     let ok = summary.reported().count();
     if !r.quiet {
@@ -525,10 +526,10 @@ fn summary(args: &SummaryArgs) -> ExitCode {
         );
         eprintln!("{ok} ok, {failed} failed in {:.2} s", started.elapsed().as_secs_f64());
     }
-    finished(failed)
+    Outcome::finished(failed)
 }
 
-fn report(args: &ReportArgs) -> ExitCode {
+fn report(args: &ReportArgs) -> Outcome {
     let started = Instant::now();
     let r = &args.reports;
     let Gathered { summary, mut failed, warnings } =
@@ -555,7 +556,7 @@ fn report(args: &ReportArgs) -> ExitCode {
     };
     if r.strict && (failed > 0 || warnings > 0) {
         error(format!("--strict: có {failed} lỗi, {warnings} cảnh báo; không ghi báo cáo"));
-        return finished(1);
+        return Outcome::finished(1);
     }
     let frame = args.frame.clone().unwrap_or_else(|| {
         summary.config.path.parent().unwrap_or(std::path::Path::new(".")).join(crate::report::FRAME_NAME)
@@ -604,18 +605,18 @@ fn report(args: &ReportArgs) -> ExitCode {
                     started.elapsed().as_secs_f64()
                 );
             }
-            finished(failed)
+            Outcome::finished(failed)
         }
         Err(e) => {
             // A broken frame or template stops the only item of the run: it cannot start.
             let cannot = matches!(e, ItemError::Input(_) | ItemError::Content(_));
             error(e);
-            if cannot { cannot_start() } else { finished(1) }
+            if cannot { Outcome::CannotStart } else { Outcome::finished(1) }
         }
     }
 }
 
-fn build(args: &BuildArgs) -> ExitCode {
+fn build(args: &BuildArgs) -> Outcome {
     use std::io::IsTerminal;
     use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -626,7 +627,7 @@ fn build(args: &BuildArgs) -> ExitCode {
         Ok(j) => j,
         Err(e) => {
             error(format!("{}: không đọc được thư mục ({})", args.dir.display(), crate::fsio::io_reason(&e)));
-            return cannot_start();
+            return Outcome::CannotStart;
         }
     };
     let engine = match start_engine(&args.engine) {
@@ -664,7 +665,7 @@ fn build(args: &BuildArgs) -> ExitCode {
                     job.input().display(),
                     out.display()
                 ));
-                return cannot_start();
+                return Outcome::CannotStart;
             }
         }
     }
@@ -785,10 +786,10 @@ fn build(args: &BuildArgs) -> ExitCode {
         let note = if unchanged > 0 { format!(" ({unchanged} không đổi)") } else { String::new() };
         eprintln!("{ok} ok, {failed} failed in {:.2} s{note}", started.elapsed().as_secs_f64());
     }
-    finished(failed)
+    Outcome::finished(failed)
 }
 
-fn fonts(args: &EngineArgs) -> ExitCode {
+fn fonts(args: &EngineArgs) -> Outcome {
     match Engine::new(&args.options()) {
         Ok(engine) => {
             let mut out = std::io::stdout().lock();
@@ -796,16 +797,16 @@ fn fonts(args: &EngineArgs) -> ExitCode {
                 let _ = writeln!(out, "{}\t{}\t{}", f.family, f.variant, f.source);
             }
             let _ = writeln!(out, "# mẫu dùng phông: {}", engine.family());
-            ExitCode::SUCCESS
+            Outcome::SUCCESS
         }
         Err(e) => {
             error(e);
-            cannot_start()
+            Outcome::CannotStart
         }
     }
 }
 
-fn types() -> ExitCode {
+fn types() -> Outcome {
     let mut out = std::io::stdout().lock();
     for t in doctype::ALL {
         let _ = writeln!(
@@ -817,7 +818,7 @@ fn types() -> ExitCode {
             if t.is_supported() { "hỗ trợ" } else { "chưa hỗ trợ" }
         );
     }
-    ExitCode::SUCCESS
+    Outcome::SUCCESS
 }
 
 #[cfg(test)]

@@ -11,18 +11,18 @@
 //!
 //! [`inspect`] reads a laid-out document back as positioned text (tests, `check`).
 
+#![warn(unreachable_pub)]
+
 pub mod annex;
 pub mod batch;
 pub mod bench;
 pub mod body;
-pub mod cli;
 pub mod content;
 pub mod date;
 pub mod doctype;
 pub mod export;
 pub mod form;
 pub mod fsio;
-pub mod help;
 pub mod input;
 pub mod inspect;
 pub mod layout;
@@ -32,6 +32,7 @@ pub mod output;
 pub mod period;
 pub mod pipeline;
 pub mod report;
+pub mod run;
 pub mod sheet;
 pub mod summary;
 pub mod textfit;
@@ -46,3 +47,4 @@ pub use model::Document;
 pub use pipeline::{
     ItemError, RenderOptions, Rendered, install_panic_hook, isolate, output_stem, pdf_path, render, worker_count,
 };
+pub use run::Outcome;

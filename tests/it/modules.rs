@@ -125,11 +125,11 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
             let rest = rest.strip_prefix("crate::").unwrap_or(rest);
             // `pub use a::b as c;`
             let stmt = rest.split(';').next().unwrap_or("");
-            if let Some((path, alias)) = stmt.split_once(" as ") {
-                if !path.contains('{') {
-                    aliases.insert(format!("{name}::{}", alias.trim()), resolve(path.trim(), &modules));
-                    continue;
-                }
+            if let Some((path, alias)) = stmt.split_once(" as ")
+                && !path.contains('{')
+            {
+                aliases.insert(format!("{name}::{}", alias.trim()), resolve(path.trim(), &modules));
+                continue;
             }
             let mut paths = Vec::new();
             expand("", rest, &mut paths);
@@ -207,10 +207,10 @@ fn find_cycle(g: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
     }
     let mut state = BTreeMap::new();
     for n in g.keys() {
-        if state.get(n).copied().unwrap_or(0) == 0 {
-            if let Some(c) = visit(n, g, &mut state, &mut Vec::new()) {
-                return Some(c);
-            }
+        if state.get(n).copied().unwrap_or(0) == 0
+            && let Some(c) = visit(n, g, &mut state, &mut Vec::new())
+        {
+            return Some(c);
         }
     }
     None
