@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::{Engine, EngineOptions, ItemError, Outcome, data, doctype, export, output};
+use crate::{Engine, EngineOptions, ItemError, Outcome, doctype, export, output};
 
 const EXIT_HELP: &str = "Mã thoát (exit codes):
   0  mọi văn bản đều được tạo
@@ -234,29 +234,20 @@ fn exit_code(outcome: Outcome) -> ExitCode {
     }
 }
 
-/// Check the output folder before any work: it must be (or become) a folder we can write
-/// in. Stale temporary files of a killed run are removed. Exit 2 with one message
-/// naming the folder otherwise.
+/// Check the output folder before any work (exit 2 with one message naming it otherwise).
 fn prepare_output_dir(dir: &std::path::Path) -> Result<(), Outcome> {
-    if dir.exists() && !dir.is_dir() {
-        error(format!("-o {}: không phải thư mục (đã có một tệp cùng tên)", dir.display()));
-        return Err(Outcome::CannotStart);
+    output::prepare_dir(dir).map_err(|e| {
+        error(e);
+        Outcome::CannotStart
+    })
+}
+
+/// Print why a run cannot start.
+fn cannot(e: crate::run::CannotStart) -> Outcome {
+    for m in e.0 {
+        error(m);
     }
-    let reason = |e: &std::io::Error| match e.kind() {
-        std::io::ErrorKind::PermissionDenied => "không có quyền ghi".to_string(),
-        std::io::ErrorKind::ReadOnlyFilesystem => "ổ đĩa chỉ đọc".to_string(),
-        _ => crate::fsio::io_reason(e),
-    };
-    if let Err(e) = std::fs::create_dir_all(dir) {
-        error(format!("không tạo được thư mục {} ({})", dir.display(), reason(&e)));
-        return Err(Outcome::CannotStart);
-    }
-    if let Err(e) = tempfile::Builder::new().prefix(".vanban-").suffix(".tmp").tempfile_in(dir) {
-        error(format!("không ghi được vào thư mục {} ({})", dir.display(), reason(&e)));
-        return Err(Outcome::CannotStart);
-    }
-    output::remove_stale_temp_files(dir);
-    Ok(())
+    Outcome::CannotStart
 }
 
 /// Parse the process arguments and run.
@@ -308,13 +299,8 @@ fn start_content(args: &EngineArgs) -> Result<crate::content::Content, Outcome> 
 fn render(args: &RenderArgs) -> Outcome {
     let started = Instant::now();
     // Names must not collide before anything is written.
-    let mut seen = std::collections::HashMap::new();
-    for input in &args.inputs {
-        let out = crate::pdf_path(input, &args.output);
-        if let Some(prev) = seen.insert(out.clone(), input.clone()) {
-            error(format!("{} và {} cùng ghi ra {}; đổi tên một tệp", prev.display(), input.display(), out.display()));
-            return Outcome::CannotStart;
-        }
+    if let Err(e) = crate::run::check_render_outputs(&args.inputs, &args.output) {
+        return cannot(e);
     }
     let engine = match start_engine(&args.engine) {
         Ok(e) => e,
@@ -325,38 +311,22 @@ fn render(args: &RenderArgs) -> Outcome {
     }
     let options = crate::RenderOptions { annex_separately: args.annex_separately, ..crate::RenderOptions::default() }
         .with_time(export::CreationTime::from_env());
-    let (mut ok, mut failed) = (0usize, 0usize);
-    for input in &args.inputs {
-        let result = crate::isolate(|| {
-            let doc = data::load(input)?;
-            let rendered = crate::render(&engine, &doc, options)?;
-            for (path, bytes) in rendered.files(input, &args.output) {
-                output::write_atomic(&path, bytes)?;
+    let mut ok = 0usize;
+    let failed = crate::run::render_each(&engine, &args.inputs, &args.output, options, |input, result| match result {
+        Ok(rendered) => {
+            ok += 1;
+            for w in &rendered.warnings {
+                eprintln!("{}: {w}", input.display());
             }
-            Ok(rendered)
-        });
-        match result {
-            Ok(rendered) => {
-                ok += 1;
-                for w in &rendered.warnings {
-                    eprintln!("{}: {w}", input.display());
-                }
-                if !args.quiet {
-                    for (path, bytes) in rendered.files(input, &args.output) {
-                        eprintln!("đã ghi {} ({} KB)", path.display(), bytes.len().div_ceil(1024));
-                    }
-                }
-            }
-            Err(e) => {
-                failed += 1;
-                if let ItemError::Input(e) = e {
-                    error(e);
-                } else {
-                    error(format!("{}: {e}", input.display()));
+            if !args.quiet {
+                for (path, bytes) in rendered.files(input, &args.output) {
+                    eprintln!("đã ghi {} ({} KB)", path.display(), bytes.len().div_ceil(1024));
                 }
             }
         }
-    }
+        Err(ItemError::Input(e)) => error(e),
+        Err(e) => error(format!("{}: {e}", input.display())),
+    });
     if !args.quiet {
         eprintln!("{ok} ok, {failed} failed in {:.2} s", started.elapsed().as_secs_f64());
     }
@@ -386,104 +356,36 @@ pub struct ReportsArgs {
     pub quiet: bool,
 }
 
-/// The summary of a report folder, and how many reports were refused.
-struct Gathered {
-    summary: crate::summary::Summary,
-    failed: usize,
-    warnings: usize,
-}
-
-/// Load the configuration and the reports of `dir`, check and add them up; print every
-/// problem. `Err` carries the exit code when the run cannot go on.
+/// Gather a report folder (the library), printing every problem and, unless quiet, the
+/// submission state of the units.
 fn gather(
     dir: &std::path::Path,
     config: Option<&PathBuf>,
     period: Option<&str>,
     quiet: bool,
-) -> Result<Gathered, Outcome> {
-    use crate::summary;
-    let period = match period.map(|p| (p, crate::period::Period::parse(p))) {
-        None => None,
-        Some((_, Some(p))) => Some(p),
-        Some((p, None)) => {
-            error(format!("--period \"{p}\" không hợp lệ (ví dụ: quy-1-2022, 6-thang-2022, 9-thang-2022, nam-2022)"));
-            return Err(Outcome::CannotStart);
-        }
-    };
-    if !dir.is_dir() {
-        let why = if dir.exists() { "không phải thư mục" } else { "thư mục không tồn tại" };
-        error(format!("{}: {why}", dir.display()));
-        return Err(Outcome::CannotStart);
-    }
-    let Some(config_path) = config.cloned().or_else(|| summary::find_config(dir)) else {
-        error(format!(
-            "không tìm thấy {} trong {} hoặc thư mục cha; chỉ rõ bằng --config",
-            summary::CONFIG_NAME,
-            dir.display()
-        ));
-        return Err(Outcome::CannotStart);
-    };
-    let config = summary::load_config(&config_path).map_err(|e| {
-        error(e);
-        Outcome::CannotStart
-    })?;
-    let (reports, unreadable, errors) = crate::xlsx_input::load_folder(dir, &config).map_err(|e| {
-        error(format!("{}: không đọc được thư mục ({})", dir.display(), crate::fsio::io_reason(&e)));
-        Outcome::CannotStart
-    })?;
-    let mut failed = errors.len();
-    for e in errors {
-        error(e);
-    }
-    let summary = summary::summarise(config, reports, &unreadable, period).map_err(|diagnostics| {
-        for d in diagnostics {
-            error(d);
-        }
-        Outcome::CannotStart
-    })?;
-    let mut warnings = 0usize;
-    for d in &summary.diagnostics {
-        if d.error {
-            failed += 1;
-            error(d);
-        } else {
-            warnings += 1;
-            if !quiet {
-                eprintln!("cảnh báo: {d}");
-            }
+) -> Result<crate::run::Gathered, Outcome> {
+    let gathered = crate::run::gather(dir, config, period).map_err(cannot)?;
+    for note in &gathered.notes {
+        match note {
+            crate::run::Note::Error(e) => error(e),
+            crate::run::Note::Warning(w) if !quiet => eprintln!("cảnh báo: {w}"),
+            crate::run::Note::Warning(_) => {}
         }
     }
     if !quiet {
         // Per unit, never per batch: who sent, whose report was refused, who still owes one.
-        let mut by_state: Vec<(&str, Vec<&str>)> = Vec::new();
-        for unit in summary.groups.iter().flat_map(|g| &g.units) {
-            let state = crate::sheet::submission_state(unit);
-            match by_state.iter_mut().find(|(s, _)| *s == state) {
-                Some((_, names)) => names.push(&unit.name),
-                None => by_state.push((state, vec![&unit.name])),
-            }
-        }
-        for (state, names) in &by_state {
-            let list = if *state == "Đã nộp" { String::new() } else { format!(": {}", names.join(", ")) };
+        let summary = &gathered.summary;
+        for (state, names) in crate::run::submission_states(summary) {
+            let list = if state == "Đã nộp" { String::new() } else { format!(": {}", names.join(", ")) };
             eprintln!("tình trạng nộp {}: {state} {} đơn vị{list}", summary.period, names.len());
         }
     }
-    Ok(Gathered { summary, failed, warnings })
+    Ok(gathered)
 }
 
 /// The place-and-date line: from `--date`, or blanks for the văn thư.
 fn date_line(place: &str, date: Option<&str>, year: i32) -> Result<String, Outcome> {
-    let parsed = match date {
-        None => None,
-        Some(d) => match crate::date::parse_date(d) {
-            Some(date) if date.day.is_some() => Some(date),
-            _ => {
-                error(format!("--date \"{d}\" không phải là ngày dạng YYYY-MM-DD"));
-                return Err(Outcome::CannotStart);
-            }
-        },
-    };
-    Ok(crate::summary::date_line(place, parsed, year))
+    crate::run::date_line(place, date, year).map_err(cannot)
 }
 
 fn summary(args: &SummaryArgs) -> Outcome {
@@ -497,10 +399,11 @@ fn summary(args: &SummaryArgs) -> Outcome {
         error(format!("-o {}: là một thư mục, cần tên tệp .xlsx", args.output.display()));
         return Outcome::CannotStart;
     }
-    let Gathered { summary, failed, warnings } = match gather(&r.dir, r.config.as_ref(), r.period.as_deref(), r.quiet) {
-        Ok(g) => g,
-        Err(code) => return code,
-    };
+    let crate::run::Gathered { summary, failed, warnings, .. } =
+        match gather(&r.dir, r.config.as_ref(), r.period.as_deref(), r.quiet) {
+            Ok(g) => g,
+            Err(code) => return code,
+        };
     let date_line = match date_line(&summary.config.place, r.date.as_deref(), summary.period.year) {
         Ok(l) => l,
         Err(code) => return code,
@@ -532,7 +435,7 @@ fn summary(args: &SummaryArgs) -> Outcome {
 fn report(args: &ReportArgs) -> Outcome {
     let started = Instant::now();
     let r = &args.reports;
-    let Gathered { summary, mut failed, warnings } =
+    let crate::run::Gathered { summary, mut failed, warnings, .. } =
         match gather(&r.dir, r.config.as_ref(), r.period.as_deref(), r.quiet) {
             Ok(g) => g,
             Err(code) => return code,
@@ -618,17 +521,11 @@ fn report(args: &ReportArgs) -> Outcome {
 
 fn build(args: &BuildArgs) -> Outcome {
     use std::io::IsTerminal;
-    use std::sync::atomic::{AtomicBool, Ordering};
 
-    use crate::batch::{BuildCache, Builder, ContentHash};
     let started = Instant::now();
-    let exclude = args.output.canonicalize().ok();
-    let jobs = match crate::batch::discover(&args.dir, exclude.as_deref()) {
+    let jobs = match crate::run::discover(&args.dir, &args.output) {
         Ok(j) => j,
-        Err(e) => {
-            error(format!("{}: không đọc được thư mục ({})", args.dir.display(), crate::fsio::io_reason(&e)));
-            return Outcome::CannotStart;
-        }
+        Err(e) => return cannot(e),
     };
     let engine = match start_engine(&args.engine) {
         Ok(e) => e,
@@ -638,43 +535,6 @@ fn build(args: &BuildArgs) -> Outcome {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let time = export::CreationTime::from_env();
-    let mut fp = ContentHash::default();
-    fp.add("version", env!("CARGO_PKG_VERSION").as_bytes());
-    fp.add("engine", &engine.fingerprint().to_le_bytes());
-    fp.add("content", &content.fingerprint().to_le_bytes());
-    fp.add("options", format!("{:?} {}", time, args.annex_separately).as_bytes());
-    let builder = Builder {
-        engine: &engine,
-        content: &content,
-        out: args.output.clone(),
-        root: args.dir.clone(),
-        time,
-        force: args.force,
-        fingerprint: fp.finish(),
-        cache: BuildCache::load(&args.output),
-    };
-    // Names never collide: checked before anything is written.
-    let mut seen = std::collections::HashMap::new();
-    for job in &jobs {
-        for out in builder.fixed_outputs(job) {
-            if let Some(prev) = seen.insert(out.clone(), job.input().to_path_buf()) {
-                error(format!(
-                    "{} và {} cùng ghi ra {}; đổi tên một tệp",
-                    prev.display(),
-                    job.input().display(),
-                    out.display()
-                ));
-                return Outcome::CannotStart;
-            }
-        }
-    }
-    if let Err(code) = prepare_output_dir(&args.output) {
-        return code;
-    }
-    let options = crate::RenderOptions { annex_separately: args.annex_separately, ..crate::RenderOptions::default() };
-    let workers = crate::pipeline::worker_count(args.jobs).min(jobs.len().max(1));
-    let stop = AtomicBool::new(false);
     let show_bar = !args.quiet && std::io::stderr().is_terminal();
     let bar = if show_bar {
         let bar = indicatif::ProgressBar::new(jobs.len() as u64);
@@ -686,107 +546,69 @@ fn build(args: &BuildArgs) -> Outcome {
     } else {
         None
     };
-    let (mut ok, mut failed, mut unchanged) = (0usize, 0usize, 0usize);
-    // The cache is saved as items finish (at most every half second, and at the end), so
-    // that a killed build keeps what it built. Entries of jobs not yet reached stay as they
-    // were; failed jobs lose theirs.
-    let keys: std::collections::HashSet<String> = jobs.iter().map(|j| j.key(&args.dir)).collect();
-    let mut cache = BuildCache {
-        items: builder
-            .cache
-            .items
-            .iter()
-            .filter(|(k, _)| keys.contains(*k))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
+    let request = crate::run::BuildRequest {
+        dir: &args.dir,
+        output: &args.output,
+        jobs: args.jobs,
+        force: args.force,
+        fail_fast: args.fail_fast,
+        annex_separately: args.annex_separately,
+        engine: &engine,
+        content: &content,
     };
-    let mut saved = Instant::now();
-    let mut cache_error = None;
-    let fail_fast = args.fail_fast;
-    crate::batch::run_parallel(
-        &jobs,
-        workers,
-        &stop,
-        |job| {
-            let result = builder.run(job, options);
-            // Stop taking jobs at once, before the main thread has seen the failure.
-            if fail_fast && result.0.status == "failed" {
-                stop.store(true, Ordering::Relaxed);
+    let result = crate::run::build(&jobs, &request, |report| {
+        let line = match (&report.error, report.status) {
+            (Some(e), _) => Some(
+                e.lines()
+                    .map(|l| if l.starts_with(' ') { l.to_string() } else { format!("lỗi: {l}") })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            (None, "unchanged") if !args.quiet && bar.is_none() => Some(format!("không đổi {}", report.input)),
+            (None, _) if !args.quiet && bar.is_none() => {
+                Some(format!("đã tạo {} ({} ms): {}", report.input, report.duration_ms, report.outputs.join(", ")))
             }
-            result
-        },
-        |(report, key, entry)| {
-            match report.status {
-                "failed" => {
-                    failed += 1;
-                    if args.fail_fast {
-                        stop.store(true, Ordering::Relaxed);
-                    }
-                }
-                "unchanged" => {
-                    ok += 1;
-                    unchanged += 1;
-                }
-                _ => ok += 1,
-            }
-            match entry {
-                Some(entry) => cache.items.insert(key, entry),
-                None => cache.items.remove(&key),
-            };
-            if saved.elapsed().as_millis() >= 500 {
-                saved = Instant::now();
-                if let Err(e) = cache.save(&args.output) {
-                    cache_error = Some(e);
+            _ => None,
+        };
+        match (&bar, line) {
+            (Some(bar), Some(l)) => bar.println(l),
+            (None, Some(l)) => eprintln!("{l}"),
+            _ => {}
+        }
+        if !args.quiet {
+            for w in &report.warnings {
+                let l = format!("cảnh báo: {w}");
+                match &bar {
+                    Some(bar) => bar.println(l),
+                    None => eprintln!("{l}"),
                 }
             }
-            let line = match (&report.error, report.status) {
-                (Some(e), _) => Some(
-                    e.lines()
-                        .map(|l| if l.starts_with(' ') { l.to_string() } else { format!("lỗi: {l}") })
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                ),
-                (None, "unchanged") if !args.quiet && bar.is_none() => Some(format!("không đổi {}", report.input)),
-                (None, _) if !args.quiet && bar.is_none() => {
-                    Some(format!("đã tạo {} ({} ms): {}", report.input, report.duration_ms, report.outputs.join(", ")))
-                }
-                _ => None,
-            };
-            match (&bar, line) {
-                (Some(bar), Some(l)) => bar.println(l),
-                (None, Some(l)) => eprintln!("{l}"),
-                _ => {}
-            }
-            if !args.quiet {
-                for w in &report.warnings {
-                    let l = format!("cảnh báo: {w}");
-                    match &bar {
-                        Some(bar) => bar.println(l),
-                        None => eprintln!("{l}"),
-                    }
-                }
-            }
-            if let Some(bar) = &bar {
-                bar.set_message(report.input.clone());
-                bar.inc(1);
-            }
-            if args.summary == Some(SummaryFormat::Json) {
-                let mut out = std::io::stdout().lock();
-                let _ = writeln!(out, "{}", serde_json::to_string(&report).unwrap_or_default());
-            }
-        },
-    );
+        }
+        if let Some(bar) = &bar {
+            bar.set_message(report.input.clone());
+            bar.inc(1);
+        }
+        if args.summary == Some(SummaryFormat::Json) {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{}", serde_json::to_string(report).unwrap_or_default());
+        }
+    });
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    if let Some(e) = cache.save(&args.output).err().or(cache_error) {
+    let summary = match result {
+        Ok(s) => s,
+        Err(e) => return cannot(e),
+    };
+    if let Some(e) = summary.cache_error {
         error(e);
     }
     if !args.quiet {
+        let unchanged = summary.unchanged;
         let note = if unchanged > 0 { format!(" ({unchanged} không đổi)") } else { String::new() };
-        eprintln!("{ok} ok, {failed} failed in {:.2} s{note}", started.elapsed().as_secs_f64());
+        eprintln!("{} ok, {} failed in {:.2} s{note}", summary.ok, summary.failed, started.elapsed().as_secs_f64());
     }
-    Outcome::finished(failed)
+    Outcome::finished(summary.failed)
 }
 
 fn fonts(args: &EngineArgs) -> Outcome {

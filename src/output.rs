@@ -50,6 +50,30 @@ pub fn remove_stale_temp_files(dir: &Path) {
     }
 }
 
+/// Check an output folder before any work: it must be (or become) a folder we can write
+/// in. Stale temporary files of a killed run are removed.
+///
+/// # Errors
+/// Why not, one message naming the folder.
+pub fn prepare_dir(dir: &Path) -> Result<(), String> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!("-o {}: không phải thư mục (đã có một tệp cùng tên)", dir.display()));
+    }
+    let reason = |e: &std::io::Error| match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "không có quyền ghi".to_string(),
+        std::io::ErrorKind::ReadOnlyFilesystem => "ổ đĩa chỉ đọc".to_string(),
+        _ => crate::fsio::io_reason(e),
+    };
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return Err(format!("không tạo được thư mục {} ({})", dir.display(), reason(&e)));
+    }
+    if let Err(e) = tempfile::Builder::new().prefix(".vanban-").suffix(".tmp").tempfile_in(dir) {
+        return Err(format!("không ghi được vào thư mục {} ({})", dir.display(), reason(&e)));
+    }
+    remove_stale_temp_files(dir);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

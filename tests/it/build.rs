@@ -313,3 +313,22 @@ fn a_bad_configuration_is_listed_once() {
     assert_eq!(err.matches(pointer).count(), 2, "{err}");
     assert!(d.join("out/ke-hoach.pdf").exists(), "the plan is still built");
 }
+
+#[test]
+fn the_library_returns_the_run_as_values() {
+    use vanban::run;
+    // A report folder: the summary, with its notes, and nothing printed.
+    let g = run::gather(&sample("ninh-giang-2022/bao-cao/quy-1"), None, None).unwrap_or_else(|e| panic!("{:?}", e.0));
+    assert_eq!(g.summary.period.slug(), "quy-1-2022");
+    assert_eq!(g.notes.iter().filter(|n| matches!(n, run::Note::Error(_))).count(), g.failed);
+    let states = run::submission_states(&g.summary);
+    assert!(states.iter().any(|(s, _)| *s == "Đã nộp"), "{states:?}");
+    // A run that cannot start says why, naming the option.
+    let e = run::gather(&sample("ninh-giang-2022/bao-cao/quy-1"), None, Some("quy-5-2022")).err().unwrap();
+    assert!(e.0[0].starts_with("--period \"quy-5-2022\" không hợp lệ"), "{:?}", e.0);
+    // Two inputs writing the same PDF are refused before anything is written.
+    let inputs = [PathBuf::from("a/ke-hoach.json"), PathBuf::from("b/ke-hoach.json")];
+    let e = run::check_render_outputs(&inputs, Path::new("out")).err().unwrap();
+    assert_eq!(e.0, ["a/ke-hoach.json và b/ke-hoach.json cùng ghi ra out/ke-hoach.pdf; đổi tên một tệp"]);
+    assert_eq!(vanban::Outcome::finished(0), vanban::Outcome::SUCCESS);
+}
