@@ -212,7 +212,7 @@ impl Builder<'_> {
     /// Predicted outputs of a job that do not depend on its data (for collisions).
     pub fn fixed_outputs(&self, job: &Job) -> Vec<PathBuf> {
         match job {
-            Job::Document { input, rel } => vec![self.out.join(rel).join(format!("{}.pdf", crate::output_stem(input)))],
+            Job::Document { input, rel } => vec![crate::naming::pdf_path(input, &self.out.join(rel))],
             Job::Reports { rel, .. } => vec![self.out.join(rel)],
         }
     }

@@ -28,9 +28,11 @@ pub mod inspect;
 pub mod layout;
 pub mod marks;
 pub mod model;
+pub mod naming;
 pub mod output;
 pub mod period;
 pub mod pipeline;
+pub mod renderer;
 pub mod report;
 pub mod run;
 pub mod sheet;
@@ -44,7 +46,7 @@ pub use input::json as data;
 pub use input::xlsx as xlsx_input;
 pub use layout::{Engine, EngineOptions};
 pub use model::Document;
-pub use pipeline::{
-    ItemError, RenderOptions, Rendered, install_panic_hook, isolate, output_stem, pdf_path, render, worker_count,
-};
+pub use naming::{output_stem, pdf_path};
+pub use pipeline::{ItemError, install_panic_hook, isolate, worker_count};
+pub use renderer::{RenderOptions, Rendered, render};
 pub use run::Outcome;

@@ -1,12 +1,5 @@
-//! One document from a validated model to its outputs in memory: lay out, export, and the
-//! error of one item of a run (with panic isolation).
+//! One item of a run: its error type, panic isolation, and how many items run at once.
 
-use std::path::{Path, PathBuf};
-
-use typst_layout::PagedDocument;
-
-use crate::layout::Engine;
-use crate::model::Document;
 use crate::{content, data, export, inspect, layout, output, report, sheet};
 
 /// Why one item of a run failed.
@@ -85,102 +78,6 @@ impl From<report::ReportError> for ItemError {
             report::ReportError::Content(c) => Self::Content(c),
         }
     }
-}
-
-/// What to produce for a document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RenderOptions {
-    /// Where the creation time of the outputs comes from.
-    pub time: export::CreationTime,
-    /// Also write each annex as its own PDF (ND30 §4: a separately filed annex).
-    pub annex_separately: bool,
-    /// Write the tracking workbook of the annexes (plans; not reports, whose workbook is
-    /// the summary).
-    pub tracking_workbook: bool,
-}
-
-impl RenderOptions {
-    /// The same options with another creation time.
-    pub fn with_time(self, time: export::CreationTime) -> Self {
-        Self { time, ..self }
-    }
-}
-
-impl Default for RenderOptions {
-    fn default() -> Self {
-        Self { time: export::CreationTime::DocumentDate, annex_separately: false, tracking_workbook: true }
-    }
-}
-
-/// A document laid out and exported, not yet written.
-pub struct Rendered {
-    /// The laid-out pages of the main PDF (for inspection).
-    pub layout: PagedDocument,
-    /// The PDF bytes: the document and its annexes.
-    pub pdf: Vec<u8>,
-    /// Each annex as its own PDF (with `annex_separately`), with its laid-out pages.
-    pub annex_pdfs: Vec<(PagedDocument, Vec<u8>)>,
-    /// The tracking workbook, when the document has annexes.
-    pub workbook: Option<Vec<u8>>,
-    /// Template warnings.
-    pub warnings: Vec<String>,
-}
-
-impl Rendered {
-    /// The files to write for `input` into `out_dir`: `<stem>.pdf`, `<stem>.xlsx`,
-    /// `<stem>.phu-luc-<n>.pdf`.
-    pub fn files(&self, input: &Path, out_dir: &Path) -> Vec<(PathBuf, &[u8])> {
-        let stem = output_stem(input);
-        let mut files = vec![(out_dir.join(format!("{stem}.pdf")), self.pdf.as_slice())];
-        if let Some(xlsx) = &self.workbook {
-            files.push((out_dir.join(format!("{stem}.xlsx")), xlsx.as_slice()));
-        }
-        for (i, (_, pdf)) in self.annex_pdfs.iter().enumerate() {
-            files.push((out_dir.join(format!("{stem}.phu-luc-{}.pdf", i + 1)), pdf.as_slice()));
-        }
-        files
-    }
-}
-
-/// Lay out and export one validated document: the PDF (document + annexes), the tracking
-/// workbook when it has annexes, and optionally each annex alone.
-///
-/// # Errors
-/// [`ItemError::Layout`], [`ItemError::Export`] or [`ItemError::Sheet`].
-pub fn render(engine: &Engine, doc: &Document, options: RenderOptions) -> Result<Rendered, ItemError> {
-    let input = layout::LayoutInput::new(doc, engine.family());
-    let (layout, mut warnings) = engine.layout(&input)?;
-    let layout = export::repair_rtl_runs(layout);
-    inspect::check_inside(&layout)?;
-    let pdf = export::pdf(&layout, input.today, options.time)?;
-    let mut annex_pdfs = Vec::new();
-    if options.annex_separately {
-        for i in 0..doc.annexes.len() {
-            let input = layout::LayoutInput::standalone_annex(doc, engine.family(), i);
-            let (annex_layout, more) = engine.layout(&input)?;
-            let annex_layout = export::repair_rtl_runs(annex_layout);
-            inspect::check_inside(&annex_layout)?;
-            warnings.extend(more);
-            let bytes = export::pdf(&annex_layout, input.today, options.time)?;
-            annex_pdfs.push((annex_layout, bytes));
-        }
-    }
-    let workbook = if doc.annexes.is_empty() || !options.tracking_workbook {
-        None
-    } else {
-        Some(sheet::tracking_workbook(doc, options.time)?)
-    };
-    Ok(Rendered { layout, pdf, annex_pdfs, workbook, warnings })
-}
-
-/// The stem of every output of an input: its file name without extension.
-pub fn output_stem(input: &Path) -> String {
-    input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "van-ban".into())
-}
-
-/// The PDF path for an input: `out/<input stem>.pdf`.
-pub fn pdf_path(input: &Path, out_dir: &Path) -> PathBuf {
-    out_dir.join(format!("{}.pdf", output_stem(input)))
 }
 
 /// Worker count: `--jobs`, else the machine's cores.

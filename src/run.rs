@@ -11,7 +11,8 @@ use crate::batch::{self, BuildCache, Builder, ItemReport, Job};
 use crate::content::Content;
 use crate::fsio::ContentHash;
 use crate::layout::Engine;
-use crate::pipeline::{ItemError, RenderOptions, Rendered};
+use crate::pipeline::ItemError;
+use crate::renderer::{RenderOptions, Rendered};
 use crate::summary::{self, Summary};
 use crate::{data, export, output};
 
