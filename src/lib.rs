@@ -4,12 +4,15 @@
 //!
 //! 1. [`input`]: load + validate JSON (and the body text) into a [`model::Document`];
 //!    filled Excel forms into the same unit reports;
-//! 2. [`layout`]: lay the document out with typst (one [`layout::Engine`] per run,
-//!    reused for every document);
-//! 3. [`export`]: PDF bytes with a fixed creation time;
+//! 2. [`layout`]: the composed view ([`layout::LayoutInput`]) laid out with typst (one
+//!    [`layout::Engine`] per run, reused for every document);
+//! 3. [`renderer`]: one [`renderer::Renderer`] per output format (PDF through [`export`],
+//!    XLSX through [`sheet`]), file names from [`naming`];
 //! 4. [`output`]: atomic writes.
 //!
-//! [`inspect`] reads a laid-out document back as positioned text (tests, `check`).
+//! [`run`] strings the stages together for the commands and returns values (notes, item
+//! reports, [`Outcome`]); the `vanban` binary prints them. [`inspect`] reads a laid-out
+//! document back as positioned text (tests, `check`).
 
 #![warn(unreachable_pub)]
 
