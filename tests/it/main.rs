@@ -7,6 +7,7 @@ mod build;
 mod cli;
 mod golden;
 mod layout;
+mod library;
 mod modules;
 mod report;
 mod schema;
