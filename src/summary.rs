@@ -754,12 +754,16 @@ pub fn load_report(path: &Path) -> Result<UnitReport, InputError> {
     }
 }
 
+/// The reports of a folder: those that load, the units of those that do not with the reason,
+/// and the errors of the latter.
+pub type Loaded = (Vec<UnitReport>, Vec<(String, String)>, Vec<InputError>);
+
 /// Every report of a folder: those that load, the units of those that do not with the
 /// reason (their rows say `Báo cáo không hợp lệ`), and the errors of the latter.
 ///
 /// # Errors
 /// The folder cannot be read.
-pub fn load_folder(dir: &Path) -> std::io::Result<(Vec<UnitReport>, Vec<(String, String)>, Vec<InputError>)> {
+pub fn load_folder(dir: &Path) -> std::io::Result<Loaded> {
     let (mut reports, mut unreadable, mut errors) = (Vec::new(), Vec::new(), Vec::new());
     for file in report_files(dir)? {
         match load_report(&file) {

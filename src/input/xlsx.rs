@@ -36,10 +36,7 @@ pub fn form_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 ///
 /// # Errors
 /// The folder cannot be read.
-pub fn load_folder(
-    dir: &Path,
-    config: &SummaryConfig,
-) -> std::io::Result<(Vec<UnitReport>, Vec<(String, String)>, Vec<InputError>)> {
+pub fn load_folder(dir: &Path, config: &SummaryConfig) -> std::io::Result<crate::summary::Loaded> {
     let (mut reports, mut unreadable, mut errors) = crate::summary::load_folder(dir)?;
     for r in &mut reports {
         crate::summary::flag_not_entered(r, config);
