@@ -126,6 +126,10 @@ pub struct ItemReport {
     /// Warnings.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// Inputs refused inside a job that was still written (a period's unit reports that
+    /// are not summed): each one is a failure of the run (exit 1), printed as an error.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<String>,
 }
 
 /// The shared, read-only parts of a build.
@@ -246,6 +250,7 @@ impl Builder<'_> {
                 duration_ms: started.elapsed().as_millis() as u64,
                 error: None,
                 warnings: Vec::new(),
+                refused: Vec::new(),
             };
             return (report, key, Some(entry.clone()));
         }
@@ -259,7 +264,7 @@ impl Builder<'_> {
         typst::comemo::evict(1);
         let duration_ms = started.elapsed().as_millis() as u64;
         match result {
-            Ok((paths, warnings)) => {
+            Ok(Written { paths, warnings, refused }) => {
                 let outputs: Vec<String> = paths
                     .iter()
                     .map(|p| p.strip_prefix(&self.out).unwrap_or(p).to_string_lossy().replace('\\', "/"))
@@ -271,8 +276,12 @@ impl Builder<'_> {
                     duration_ms,
                     error: None,
                     warnings,
+                    refused,
                 };
-                (report, key, Some(CacheEntry { hash, outputs }))
+                // A job with refused reports is redone (and its errors shown) on the next
+                // build, never skipped as unchanged.
+                let entry = report.refused.is_empty().then_some(CacheEntry { hash, outputs });
+                (report, key, entry)
             }
             Err(e) => {
                 let message = match &e {
@@ -286,6 +295,7 @@ impl Builder<'_> {
                     duration_ms,
                     error: Some(message),
                     warnings: Vec::new(),
+                    refused: Vec::new(),
                 };
                 (report, key, None)
             }
@@ -297,17 +307,21 @@ impl Builder<'_> {
         input: &Path,
         rel: &Path,
         options: RenderOptions,
-    ) -> Result<(Vec<PathBuf>, Vec<String>), ItemError> {
+    ) -> Result<Written, ItemError> {
         let doc = data::load(input)?;
         let rendered = crate::render(self.engine, &doc, options.with_time(self.time))?;
         let files = rendered.files(input, &self.out.join(rel));
         for (path, bytes) in &files {
             output::write_atomic(path, bytes)?;
         }
-        Ok((files.into_iter().map(|(p, _)| p).collect(), rendered.warnings))
+        Ok(Written {
+            paths: files.into_iter().map(|(p, _)| p).collect(),
+            warnings: rendered.warnings,
+            refused: Vec::new(),
+        })
     }
 
-    fn reports(&self, dir: &Path, rel: &Path, config: &Path) -> Result<(Vec<PathBuf>, Vec<String>), ItemError> {
+    fn reports(&self, dir: &Path, rel: &Path, config: &Path) -> Result<Written, ItemError> {
         let cfg = match summary::load_config(config) {
             Ok(cfg) => cfg,
             Err(e) => {
@@ -335,13 +349,15 @@ impl Builder<'_> {
                     message: format!("không đọc được thư mục ({})", crate::fsio::io_reason(&e)),
                 }],
             })?;
-        let problems: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        let mut refused: Vec<String> = errors.iter().map(ToString::to_string).collect();
         let sum = summary::summarise(cfg, reports, &unreadable, None).map_err(|d| data::InputError {
             file: dir.to_path_buf(),
             problems: d.iter().map(|x| data::Problem { pointer: String::new(), message: x.to_string() }).collect(),
         })?;
-        let mut warnings: Vec<String> = problems;
-        warnings.extend(sum.diagnostics.iter().map(ToString::to_string));
+        let mut warnings: Vec<String> = Vec::new();
+        for d in &sum.diagnostics {
+            if d.error { refused.push(d.to_string()) } else { warnings.push(d.to_string()) }
+        }
         let out_dir = self.out.join(rel);
         let (pdf_path, xlsx_path) = report::output_paths(&sum.period, &out_dir);
         let date_line = summary::date_line(&sum.config.place, None, sum.period.year);
@@ -359,8 +375,15 @@ impl Builder<'_> {
         }
         output::write_atomic(&xlsx_path, &xlsx)?;
         written.push(xlsx_path);
-        Ok((written, warnings))
+        Ok(Written { paths: written, warnings, refused })
     }
+}
+
+/// What a job wrote, with its warnings and the inputs it refused.
+struct Written {
+    paths: Vec<PathBuf>,
+    warnings: Vec<String>,
+    refused: Vec<String>,
 }
 
 /// The first (sorted) folder of unit reports beside a configuration, as [`discover`] finds it.

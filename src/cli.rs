@@ -92,22 +92,18 @@ fn form(args: &FormArgs) -> Outcome {
             return Outcome::CannotStart;
         }
     };
-    if let Err(e) = std::fs::create_dir_all(&args.output) {
-        error(format!("{}: không tạo được thư mục ({})", args.output.display(), crate::fsio::io_reason(&e)));
-        return Outcome::CannotStart;
+    if let Err(code) = prepare_output_dir(&args.output) {
+        return code;
     }
-    match crate::form::write_forms(&config, period, &args.output) {
-        Ok(files) => {
-            if !args.quiet {
-                eprintln!("đã ghi {} biểu mẫu {period} vào {}", files.len(), args.output.display());
-            }
-            Outcome::SUCCESS
-        }
-        Err(e) => {
-            error(e);
-            Outcome::finished(1)
-        }
+    // One form that cannot be made or written never stops the others; each is listed.
+    let (files, errors) = crate::form::write_forms(&config, period, &args.output);
+    for e in &errors {
+        error(e);
     }
+    if !args.quiet {
+        eprintln!("đã ghi {} biểu mẫu {period} vào {}", files.len(), args.output.display());
+    }
+    Outcome::finished(errors.len())
 }
 
 /// Options that shape the layout engine.
@@ -266,6 +262,15 @@ pub fn main() -> ExitCode {
     })
 }
 
+/// Every unindented line of `text` with `kind: ` in front (one message per line);
+/// indented lines continue the one above.
+fn prefixed(kind: &str, text: &str) -> String {
+    text.lines()
+        .map(|l| if l.starts_with(' ') { l.to_string() } else { format!("{kind}: {l}") })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn error(msg: impl std::fmt::Display) {
     // Each unindented line is one error; indented lines continue the one above.
     let text = msg.to_string();
@@ -399,6 +404,11 @@ fn summary(args: &SummaryArgs) -> Outcome {
         error(format!("-o {}: là một thư mục, cần tên tệp .xlsx", args.output.display()));
         return Outcome::CannotStart;
     }
+    // The folder of the workbook is checked before any work (exit 2, one message).
+    let folder = args.output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    if let Err(code) = prepare_output_dir(folder) {
+        return code;
+    }
     let crate::run::Gathered { summary, failed, warnings, .. } =
         match gather(&r.dir, r.config.as_ref(), r.period.as_deref(), r.quiet) {
             Ok(g) => g,
@@ -435,6 +445,9 @@ fn summary(args: &SummaryArgs) -> Outcome {
 fn report(args: &ReportArgs) -> Outcome {
     let started = Instant::now();
     let r = &args.reports;
+    if let Err(code) = prepare_output_dir(&args.output) {
+        return code;
+    }
     let crate::run::Gathered { summary, mut failed, warnings, .. } =
         match gather(&r.dir, r.config.as_ref(), r.period.as_deref(), r.quiet) {
             Ok(g) => g,
@@ -472,9 +485,6 @@ fn report(args: &ReportArgs) -> Outcome {
         Ok(e) => e,
         Err(code) => return code,
     };
-    if let Err(code) = prepare_output_dir(&args.output) {
-        return code;
-    }
     let request = crate::report::ReportRequest {
         frame: &frame,
         template: args.template.as_deref(),
@@ -558,12 +568,7 @@ fn build(args: &BuildArgs) -> Outcome {
     };
     let result = crate::run::build(&jobs, &request, |report| {
         let line = match (&report.error, report.status) {
-            (Some(e), _) => Some(
-                e.lines()
-                    .map(|l| if l.starts_with(' ') { l.to_string() } else { format!("lỗi: {l}") })
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            ),
+            (Some(e), _) => Some(prefixed("lỗi", e)),
             (None, "unchanged") if !args.quiet && bar.is_none() => Some(format!("không đổi {}", report.input)),
             (None, _) if !args.quiet && bar.is_none() => {
                 Some(format!("đã tạo {} ({} ms): {}", report.input, report.duration_ms, report.outputs.join(", ")))
@@ -575,13 +580,13 @@ fn build(args: &BuildArgs) -> Outcome {
             (None, Some(l)) => eprintln!("{l}"),
             _ => {}
         }
-        if !args.quiet {
-            for w in &report.warnings {
-                let l = format!("cảnh báo: {w}");
-                match &bar {
-                    Some(bar) => bar.println(l),
-                    None => eprintln!("{l}"),
-                }
+        // Refused unit reports are errors (printed also with -q); warnings only without it.
+        let refused = report.refused.iter().map(|e| prefixed("lỗi", e));
+        let warnings = report.warnings.iter().filter(|_| !args.quiet).map(|w| prefixed("cảnh báo", w));
+        for l in refused.chain(warnings) {
+            match &bar {
+                Some(bar) => bar.println(l),
+                None => eprintln!("{l}"),
             }
         }
         if let Some(bar) = &bar {

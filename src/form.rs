@@ -473,23 +473,27 @@ fn write_form_sheet(
     Ok(())
 }
 
-/// Write every expected unit's form into `out`; returns the files written.
-///
-/// # Errors
-/// The first workbook or file that cannot be written.
-pub fn write_forms(config: &SummaryConfig, period: Period, out: &Path) -> Result<Vec<PathBuf>, crate::ItemError> {
+/// Write every expected unit's form into `out`: the files written, and one error per form
+/// that could not be made or written (naming its file); one failure never stops the others.
+pub fn write_forms(config: &SummaryConfig, period: Period, out: &Path) -> (Vec<PathBuf>, Vec<crate::output::WriteError>) {
     let mut written = Vec::new();
+    let mut errors = Vec::new();
     let mut position = 0;
     for (g, group) in config.groups.iter().enumerate() {
         for (u, name) in group.units.iter().enumerate() {
             position += 1;
-            let bytes = form_workbook(config, period, g, u)?;
             let path = out.join(file_name(position, name));
-            crate::output::write_atomic(&path, &bytes)?;
-            written.push(path);
+            let result = match form_workbook(config, period, g, u) {
+                Ok(bytes) => crate::output::write_atomic(&path, &bytes),
+                Err(e) => Err(crate::output::WriteError { path: path.clone(), reason: e.to_string() }),
+            };
+            match result {
+                Ok(()) => written.push(path),
+                Err(e) => errors.push(e),
+            }
         }
     }
-    Ok(written)
+    (written, errors)
 }
 
 #[cfg(test)]

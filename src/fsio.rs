@@ -50,7 +50,14 @@ pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         NotFound => "không tìm thấy tệp".into(),
         PermissionDenied => "không có quyền đọc".into(),
-        _ => e.to_string(),
+        IsADirectory => "là thư mục, cần một tệp".into(),
+        NotADirectory => "một phần của đường dẫn là tệp, không phải thư mục".into(),
+        InvalidData | UnexpectedEof => "dữ liệu hỏng hoặc không đọc hết được".into(),
+        OutOfMemory => "không đủ bộ nhớ".into(),
+        _ => match e.raw_os_error() {
+            Some(code) => format!("lỗi hệ thống (mã {code})"),
+            None => "lỗi hệ thống khi đọc".into(),
+        },
     }
 }
 

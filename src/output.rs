@@ -22,7 +22,7 @@ pub struct WriteError {
 /// # Errors
 /// [`WriteError`] when the directory cannot be created or the file written.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let fail = |e: std::io::Error| WriteError { path: path.to_path_buf(), reason: e.to_string() };
+    let fail = |e: std::io::Error| WriteError { path: path.to_path_buf(), reason: write_reason(&e) };
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(fail)?;
     let mut tmp = tempfile::Builder::new().prefix(".vanban-").suffix(".tmp").tempfile_in(dir).map_err(fail)?;
@@ -34,6 +34,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     }
     tmp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
+}
+
+/// A short Vietnamese reason why writing failed (never the temporary file's name).
+pub fn write_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        PermissionDenied => "không có quyền ghi".into(),
+        ReadOnlyFilesystem => "ổ đĩa chỉ đọc".into(),
+        NotFound => "thư mục không tồn tại".into(),
+        IsADirectory => "đã có một thư mục cùng tên".into(),
+        AlreadyExists | NotADirectory => "một phần của đường dẫn là tệp, không phải thư mục".into(),
+        StorageFull => "ổ đĩa đầy".into(),
+        QuotaExceeded => "vượt hạn mức dung lượng".into(),
+        FileTooLarge => "tệp quá lớn".into(),
+        _ => crate::fsio::io_reason(e),
+    }
 }
 
 /// Remove temporary files a killed run left behind (`.vanban-*.tmp`) under `dir`.
@@ -59,11 +75,7 @@ pub fn prepare_dir(dir: &Path) -> Result<(), String> {
     if dir.exists() && !dir.is_dir() {
         return Err(format!("-o {}: không phải thư mục (đã có một tệp cùng tên)", dir.display()));
     }
-    let reason = |e: &std::io::Error| match e.kind() {
-        std::io::ErrorKind::PermissionDenied => "không có quyền ghi".to_string(),
-        std::io::ErrorKind::ReadOnlyFilesystem => "ổ đĩa chỉ đọc".to_string(),
-        _ => crate::fsio::io_reason(e),
-    };
+    let reason = write_reason;
     if let Err(e) = std::fs::create_dir_all(dir) {
         return Err(format!("không tạo được thư mục {} ({})", dir.display(), reason(&e)));
     }

@@ -236,7 +236,7 @@ pub struct BuildRequest<'a> {
 pub struct BuildSummary {
     /// Items built or unchanged.
     pub ok: usize,
-    /// Items failed.
+    /// Items failed, and inputs refused inside written jobs (a period's unit reports).
     pub failed: usize,
     /// Items unchanged (counted in `ok`).
     pub unchanged: usize,
@@ -312,7 +312,7 @@ pub fn build(
         |job| {
             let result = builder.run(job, options);
             // Stop taking jobs at once, before the main thread has seen the failure.
-            if fail_fast && result.0.status == "failed" {
+            if fail_fast && (result.0.status == "failed" || !result.0.refused.is_empty()) {
                 stop.store(true, Ordering::Relaxed);
             }
             result
@@ -330,6 +330,13 @@ pub fn build(
                     summary.unchanged += 1;
                 }
                 _ => summary.ok += 1,
+            }
+            // Refused unit reports are failures of the run, though the job was written.
+            if !report.refused.is_empty() {
+                summary.failed += report.refused.len();
+                if fail_fast {
+                    stop.store(true, Ordering::Relaxed);
+                }
             }
             match entry {
                 Some(entry) => cache.items.insert(key, entry),

@@ -9,6 +9,7 @@ mod golden;
 mod layout;
 mod library;
 mod modules;
+mod refusals;
 mod report;
 mod schema;
 mod summary;

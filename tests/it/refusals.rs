@@ -1,0 +1,112 @@
+//! Refused inputs and unusable outputs in every command: a refused unit report fails the
+//! run (exit 1) wherever it is read, an output folder that cannot be written stops the run
+//! before any work (exit 2), one bad target never stops the others, and every message is
+//! Vietnamese and names the file.
+
+use std::path::Path;
+
+use crate::common::*;
+
+/// A copy of the Ninh Giang sample with two bad figures in one quý I report.
+fn sample_with_bad_report(d: &Path) {
+    copy_dir(&sample("ninh-giang-2022"), &d.join("in"));
+    let file = d.join("in/bao-cao/quy-1/phong-noi-vu.json");
+    let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    v["figures"]["van_ban"] = "12 cuộc".into();
+    v["figures"]["hoi_nghi"] = (-1).into();
+    std::fs::write(&file, v.to_string()).unwrap();
+}
+
+#[test]
+fn build_fails_on_refused_unit_reports_even_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    sample_with_bad_report(d);
+    let out = vanban(&["build", "in", "-o", "out", "-q"], d);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains("phong-noi-vu.json")).collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines.iter().all(|l| l.starts_with("lỗi: ")), "{err}");
+    assert!(lines.iter().any(|l| l.contains("/figures/van_ban")), "{err}");
+    assert!(lines.iter().any(|l| l.contains("/figures/hoi_nghi")), "{err}");
+    // The period's workbook is still written, and the next build says it again.
+    assert!(d.join("out/bao-cao/quy-1/tong-hop-quy-1-2022.xlsx").is_file());
+    let again = vanban(&["build", "in", "-o", "out", "-q"], d);
+    assert_eq!(again.status.code(), Some(1), "{}", stderr(&again));
+    assert!(stderr(&again).contains("/figures/van_ban"), "{}", stderr(&again));
+}
+
+#[test]
+fn unwritable_output_folders_stop_summary_report_and_form_before_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy_dir(&sample("ninh-giang-2022"), &d.join("in"));
+    std::fs::write(d.join("afile"), "x").unwrap();
+    let runs: [&[&str]; 4] = [
+        &["summary", "in/bao-cao/quy-1", "-o", "afile/t.xlsx", "-q"],
+        &["summary", "in/bao-cao/quy-1", "-o", "/proc/vanban-none/t.xlsx", "-q"],
+        &["report", "in/bao-cao/quy-1", "-o", "afile/r", "-q"],
+        &["form", "in/bao-cao", "--period", "quy-1-2022", "-o", "afile", "-q"],
+    ];
+    for args in runs {
+        let out = vanban(args, d);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("lỗi: "), "{args:?}: {err}");
+        let folder = Path::new(args[args.iter().position(|a| *a == "-o").unwrap() + 1]);
+        let folder = if args[0] == "summary" { folder.parent().unwrap() } else { folder };
+        assert!(err.contains(&folder.display().to_string()), "{args:?}: {err}");
+        for english in ["os error", "File exists", "No such file", "Not a directory", ".tmp"] {
+            assert!(!err.contains(english), "{args:?}: {err}");
+        }
+    }
+}
+
+#[test]
+fn summary_and_form_remove_stale_temp_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy_dir(&sample("ninh-giang-2022"), &d.join("in"));
+    for o in ["o1", "o2"] {
+        std::fs::create_dir_all(d.join(o)).unwrap();
+        std::fs::write(d.join(o).join(".vanban-killed.tmp"), "x").unwrap();
+    }
+    let s = vanban(&["summary", "in/bao-cao/quy-1", "-o", "o1/t.xlsx", "-q"], d);
+    assert_eq!(s.status.code(), Some(0), "{}", stderr(&s));
+    let f = vanban(&["form", "in/bao-cao", "--period", "quy-1-2022", "-o", "o2", "-q"], d);
+    assert_eq!(f.status.code(), Some(0), "{}", stderr(&f));
+    assert!(!d.join("o1/.vanban-killed.tmp").exists());
+    assert!(!d.join("o2/.vanban-killed.tmp").exists());
+}
+
+#[test]
+fn one_unwritable_form_never_stops_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy_dir(&sample("ninh-giang-2022"), &d.join("in"));
+    let first = vanban(&["form", "in/bao-cao", "--period", "quy-1-2022", "-o", "f", "-q"], d);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let mut names: Vec<String> =
+        std::fs::read_dir(d.join("f")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    std::fs::remove_dir_all(d.join("f")).unwrap();
+    // Two targets are folders: both are listed, every other form is written.
+    for bad in [&names[2], &names[5]] {
+        std::fs::create_dir_all(d.join("f").join(bad)).unwrap();
+    }
+    let out = vanban(&["form", "in/bao-cao", "--period", "quy-1-2022", "-o", "f", "-q"], d);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 2, "{err}");
+    for bad in [&names[2], &names[5]] {
+        assert!(err.contains(&format!("f/{bad}")), "{err}");
+    }
+    assert!(!err.contains("os error") && !err.contains("Is a directory"), "{err}");
+    for (i, n) in names.iter().enumerate() {
+        if i != 2 && i != 5 {
+            assert!(d.join("f").join(n).is_file(), "{n} not written");
+        }
+    }
+}
