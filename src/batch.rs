@@ -341,7 +341,7 @@ impl Builder<'_> {
                 .into());
             }
         };
-        let (reports, unreadable, errors) =
+        let ((reports, unreadable, errors), skipped) =
             crate::xlsx_input::load_folder(dir, &cfg).map_err(|e| data::InputError {
                 file: dir.to_path_buf(),
                 problems: vec![data::Problem {
@@ -354,7 +354,7 @@ impl Builder<'_> {
             file: dir.to_path_buf(),
             problems: d.iter().map(|x| data::Problem { pointer: String::new(), message: x.to_string() }).collect(),
         })?;
-        let mut warnings: Vec<String> = Vec::new();
+        let mut warnings: Vec<String> = skipped;
         for d in &sum.diagnostics {
             if d.error { refused.push(d.to_string()) } else { warnings.push(d.to_string()) }
         }

@@ -96,7 +96,7 @@ pub fn gather(dir: &Path, config: Option<&PathBuf>, period: Option<&str>) -> Res
         )));
     };
     let config = summary::load_config(&config_path).map_err(CannotStart::one)?;
-    let (reports, unreadable, errors) = crate::xlsx_input::load_folder(dir, &config).map_err(|e| {
+    let ((reports, unreadable, errors), skipped) = crate::xlsx_input::load_folder(dir, &config).map_err(|e| {
         CannotStart::one(format!("{}: không đọc được thư mục ({})", dir.display(), crate::fsio::io_reason(&e)))
     })?;
     let mut failed = errors.len();
@@ -106,7 +106,8 @@ pub fn gather(dir: &Path, config: Option<&PathBuf>, period: Option<&str>) -> Res
         all.extend(diagnostics.iter().map(ToString::to_string));
         CannotStart(all)
     })?;
-    let mut warnings = 0usize;
+    let mut warnings = skipped.len();
+    notes.extend(skipped.into_iter().map(Note::Warning));
     for d in &summary.diagnostics {
         if d.error {
             failed += 1;

@@ -14,7 +14,20 @@ use crate::form::{self, IDENTITY_SHEET, STATUS_COL, VALUE_COL};
 use crate::period::Period;
 use crate::summary::{SummaryConfig, TaskStatus, UnitReport};
 
-/// The `.xlsx` and `.xls` files of a folder, sorted (Excel's lock files `~$…` skipped).
+/// Spreadsheet files a unit may send: `.xlsx`, `.xlsm` (read), `.xls`, `.ods` (refused
+/// with how to re-save them), so that no file a unit sent is silently ignored.
+pub const FORM_EXTENSIONS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
+
+/// The reason of a workbook without the form's identity sheet: not a form (a workbook vanban
+/// wrote itself, such as a summary next to the reports, or any other workbook). A warning,
+/// and the file is skipped.
+pub const NOT_A_FORM: &str = "không phải biểu mẫu (không có trang định danh của biểu mẫu): bỏ qua tệp này";
+
+/// The warning of a form with nothing entered.
+pub const BLANK_FORM: &str =
+    "chưa nhập số liệu (biểu mẫu không có số liệu hay tình trạng nhiệm vụ nào): coi như chưa nộp";
+
+/// The spreadsheet files of a folder, sorted (Excel's lock files `~$…` skipped).
 ///
 /// # Errors
 /// The folder cannot be read.
@@ -23,7 +36,7 @@ pub fn form_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| {
-            p.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xls"))
+            p.extension().is_some_and(|e| FORM_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
                 && p.file_name().is_some_and(|n| !n.to_string_lossy().starts_with("~$"))
         })
         .collect();
@@ -32,12 +45,14 @@ pub fn form_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 /// JSON reports and filled forms of a folder: those that load, the units of those that do
-/// not, and the errors.
+/// not, and the errors; then the warnings (workbooks that are not forms, skipped; files
+/// that are neither reports nor forms).
 ///
 /// # Errors
 /// The folder cannot be read.
-pub fn load_folder(dir: &Path, config: &SummaryConfig) -> std::io::Result<crate::summary::Loaded> {
+pub fn load_folder(dir: &Path, config: &SummaryConfig) -> std::io::Result<(crate::summary::Loaded, Vec<String>)> {
     let (mut reports, mut unreadable, mut errors) = crate::summary::load_folder(dir)?;
+    let mut warnings = Vec::new();
     for r in &mut reports {
         crate::summary::flag_not_entered(r, config);
     }
@@ -48,14 +63,55 @@ pub fn load_folder(dir: &Path, config: &SummaryConfig) -> std::io::Result<crate:
     };
     for r in results {
         match r {
+            // A form sent back as it was made (no figure, no task status) is not a report:
+            // the unit counts as not submitted, with a warning naming the file.
+            Ok(report) if report.figures.is_empty() && report.tasks.is_empty() => warnings.push(format!(
+                "{}: {BLANK_FORM}",
+                report.file.display()
+            )),
             Ok(report) => reports.push(report),
+            Err((None, e)) if e.problems.len() == 1 && e.problems[0].message == NOT_A_FORM => {
+                warnings.push(e.to_string());
+            }
             Err((unit, e)) => {
                 unreadable.extend(unit.map(|u| (u, crate::summary::refusal_reason(&e))));
                 errors.push(e);
             }
         }
     }
-    Ok((reports, unreadable, errors))
+    warnings.extend(unknown_files(dir)?);
+    Ok(((reports, unreadable, errors), warnings))
+}
+
+/// Files of a period folder that are neither reports nor forms, each a warning: a unit may
+/// have sent its report in a format that is not read. Hidden files, lock files and the
+/// PDFs vanban writes itself are left out.
+fn unknown_files(dir: &Path) -> std::io::Result<Vec<String>> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let ext = p.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+            !(name.starts_with('.')
+                || name.starts_with("~$")
+                || ext == "json"
+                || FORM_EXTENSIONS.contains(&ext.as_str())
+                || (ext == "pdf" && written_by_vanban(p)))
+        })
+        .collect();
+    found.sort();
+    Ok(found
+        .iter()
+        .map(|p| format!("{}: không phải báo cáo (.json) hay biểu mẫu (.xlsx): không đọc tệp này", p.display()))
+        .collect())
+}
+
+/// A PDF vanban wrote (its metadata names vanban as the creator tool).
+fn written_by_vanban(path: &Path) -> bool {
+    crate::fsio::read_limited(path, crate::fsio::MAX_INPUT_BYTES)
+        .is_ok_and(|b| b.windows(16).any(|w| w == b"/Creator(vanban "))
 }
 
 fn one(file: &Path, pointer: &str, message: impl Into<String>) -> InputError {
@@ -75,6 +131,14 @@ pub fn load_form(path: &Path, config: &SummaryConfig) -> Result<UnitReport, (Opt
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xls")) {
         return fail(None, "", "tệp Excel cũ (.xls): mở bằng Excel hoặc LibreOffice và lưu lại dạng .xlsx".into());
     }
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ods")) {
+        return fail(
+            None,
+            "",
+            "tệp LibreOffice (.ods): mở bằng LibreOffice, Tệp > Lưu thành… chọn Excel 2007-365 (.xlsx) rồi gửi lại"
+                .into(),
+        );
+    }
     let mut wb = match calamine::open_workbook::<calamine::Xlsx<_>, _>(path) {
         Ok(wb) => wb,
         Err(e) => {
@@ -88,12 +152,12 @@ pub fn load_form(path: &Path, config: &SummaryConfig) -> Result<UnitReport, (Opt
             return fail(None, "", reason);
         }
     };
+    let names = wb.sheet_names();
     let Ok(id) = wb.worksheet_range(IDENTITY_SHEET) else {
-        return fail(
-            None,
-            "",
-            "không phải biểu mẫu do phần mềm tạo (thiếu trang định danh); dùng biểu mẫu được gửi".into(),
-        );
+        if !names.iter().any(|n| n == IDENTITY_SHEET) {
+            return fail(None, "", NOT_A_FORM.into());
+        }
+        return fail(None, "", format!("trang \"{IDENTITY_SHEET}\" bị hỏng, không đọc được; gửi lại biểu mẫu mới"));
     };
     let get = |k: &str| (0..10).find(|r| text(&id, *r, 0) == k).map(|r| text(&id, r, 1)).unwrap_or_default();
     let unit_name = get("đơn vị");
@@ -131,6 +195,9 @@ pub fn load_form(path: &Path, config: &SummaryConfig) -> Result<UnitReport, (Opt
         return fail(unit, "", format!("kỳ báo cáo \"{}\" trong trang định danh không hợp lệ", get("kỳ")));
     };
     let Ok(sheet) = wb.worksheet_range(&lay.sheet) else {
+        if names.iter().any(|n| *n == lay.sheet) {
+            return fail(unit, "", format!("trang tính \"{}\" bị hỏng, không đọc được (mở và lưu lại bằng Excel)", lay.sheet));
+        }
         return fail(unit, "", format!("thiếu trang tính \"{}\"", lay.sheet));
     };
     let mut problems = Vec::new();

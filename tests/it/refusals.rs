@@ -110,3 +110,50 @@ fn one_unwritable_form_never_stops_the_others() {
         }
     }
 }
+
+/// Every file a unit may send is read or refused by name; workbooks vanban wrote next to
+/// the reports are skipped with one warning each; a form sent back blank is not a report.
+#[test]
+fn period_folder_files_are_read_refused_or_named() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let out = vanban(&["form", "bao-cao", "-o", "forms", "--period", "quy-1-2022", "-q"], d);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let q = d.join("bao-cao/quy-1");
+    let noi_vu: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(q.join("phong-noi-vu.json")).unwrap()).unwrap();
+    for f in ["phong-noi-vu.json", "phong-tu-phap.json", "phong-giao-duc-va-dao-tao.json"] {
+        std::fs::remove_file(q.join(f)).unwrap();
+    }
+    // Saved as .xlsm: read. Saved as .ods: refused with how to re-save. Sent back blank:
+    // not submitted. Anything else: named.
+    crate::summary::fill_form(&d.join("forms/02-phong-noi-vu.xlsx"), &noi_vu, &q.join("02-phong-noi-vu.xlsm"));
+    std::fs::copy(d.join("forms/03-phong-tu-phap.xlsx"), q.join("03-phong-tu-phap.ods")).unwrap();
+    let blank = std::fs::read_dir(d.join("forms"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("giao-duc"))
+        .unwrap();
+    std::fs::copy(&blank, q.join("gd.xlsx")).unwrap();
+    std::fs::write(q.join("ghi-chu.docx"), "x").unwrap();
+    let first = vanban(&["report", "bao-cao/quy-1", "-o", "bao-cao/quy-1", "-q"], d);
+    assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
+    let run = vanban(&["summary", "bao-cao/quy-1", "-o", "bao-cao/quy-1/tong-hop.xlsx"], d);
+    let _ = vanban(&["summary", "bao-cao/quy-1", "-o", "bao-cao/quy-1/tong-hop.xlsx"], d);
+    let again = vanban(&["summary", "bao-cao/quy-1", "-o", "bao-cao/quy-1/tong-hop.xlsx"], d);
+    for out in [&run, &again] {
+        let err = stderr(out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("lỗi: ")).collect();
+        assert_eq!(errors.len(), 1, "{err}");
+        assert!(errors[0].contains("03-phong-tu-phap.ods: tệp LibreOffice (.ods)"), "{err}");
+        assert!(err.contains("cảnh báo: bao-cao/quy-1/ghi-chu.docx: không phải báo cáo"), "{err}");
+        assert!(err.contains("cảnh báo: bao-cao/quy-1/gd.xlsx: chưa nhập số liệu"), "{err}");
+        assert!(err.contains("cảnh báo: bao-cao/quy-1/tong-hop-quy-1-2022.xlsx: không phải biểu mẫu"), "{err}");
+        assert!(!err.contains(".pdf"), "{err}");
+        let missing = err.lines().find(|l| l.contains("Chưa nộp")).unwrap_or_default();
+        assert!(missing.contains("Phòng Giáo dục và Đào tạo") && !missing.contains("Phòng Nội vụ"), "{err}");
+    }
+    let err = stderr(&again);
+    assert_eq!(err.matches("tong-hop.xlsx: không phải biểu mẫu").count(), 1, "{err}");
+}

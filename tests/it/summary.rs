@@ -572,7 +572,7 @@ fn forms_one_per_expected_unit() {
 
 /// Fill a form as a unit would: the identity sheet copied, figures and statuses written into
 /// the cells it names (a workbook written by another program than the one that made it).
-fn fill_form(form: &Path, report: &Value, out: &Path) {
+pub fn fill_form(form: &Path, report: &Value, out: &Path) {
     let mut wb: Xlsx<_> = calamine::open_workbook(form).unwrap();
     let id = wb.worksheet_range("vanban-dinh-danh").unwrap();
     let mut book = rust_xlsxwriter::Workbook::new();
