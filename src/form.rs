@@ -21,7 +21,7 @@ use crate::textfit::{RowHeights, Style};
 pub const FORM_VERSION: u32 = 1;
 
 /// The hidden sheet naming the form.
-pub const IDENTITY_SHEET: &str = "vanban-dinh-danh";
+pub const IDENTITY_SHEET: &str = crate::summary::IDENTITY_SHEET;
 
 /// The identity entry naming the `Ngày nộp` cell (forms made before it have none: no date).
 pub const DATE_KEY: &str = "ô ngày nộp";

@@ -81,7 +81,13 @@ pub fn message(e: &clap::Error) -> String {
             }
         }
         ErrorKind::ValueValidation => {
-            let reason = std::error::Error::source(e).map(ToString::to_string).unwrap_or_default();
+            // The standard parsers' reasons are English: a number that is not one says so.
+            let reason = match std::error::Error::source(e) {
+                Some(s) if s.is::<std::num::ParseIntError>() => "cần một số nguyên không âm (ví dụ 4)".to_string(),
+                Some(s) if s.is::<std::num::ParseFloatError>() => "cần một số".to_string(),
+                Some(s) => s.to_string(),
+                None => String::new(),
+            };
             format!("giá trị '{value}' không hợp lệ cho {arg}: {reason}")
         }
         ErrorKind::ArgumentConflict => {

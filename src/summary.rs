@@ -473,7 +473,18 @@ fn escape(key: &str) -> String {
 }
 
 /// A name printed on one line: no control characters (line breaks included).
+/// Longest name or label in the configuration, in characters: it goes into workbook cells
+/// (an Excel cell holds at most 32,767), with room for what is written beside it.
+pub const MAX_CELL_TEXT: usize = 32_000;
+
+/// The name of the forms' hidden identity sheet (no form sheet may take it).
+pub const IDENTITY_SHEET: &str = "vanban-dinh-danh";
+
 fn check_texts(push: &mut impl FnMut(String, String), base: &str, s: &str, pointer: &str) {
+    let n = s.chars().count();
+    if n > MAX_CELL_TEXT {
+        push(format!("{base}{pointer}"), format!("quá dài ({n} ký tự; tối đa {MAX_CELL_TEXT} ký tự, một ô Excel không chứa hết)"));
+    }
     if let Some(c) = s.chars().find(|c| c.is_control()) {
         let what = if c == '\n' {
             "xuống dòng".to_string()
@@ -509,6 +520,9 @@ pub fn load_config(path: &Path) -> Result<SummaryConfig, InputError> {
     for (pointer, text) in [("/place", &raw.place), ("/form_id", &raw.form_id), ("/title", &raw.title)] {
         check_texts(&mut push, "", text, pointer);
     }
+    if raw.form_id.trim().replace(" số ", " ").eq_ignore_ascii_case(IDENTITY_SHEET) {
+        push("/form_id".into(), format!("\"{IDENTITY_SHEET}\" là tên trang định danh của biểu mẫu; chọn số hiệu biểu khác (ví dụ \"Biểu số 01\")"));
+    }
     let mut indicators: Vec<Indicator> = Vec::new();
     for (i, r) in raw.indicators.iter().enumerate() {
         check_texts(&mut push, &format!("/indicators/{i}"), &r.key, "/key");
@@ -527,10 +541,10 @@ pub fn load_config(path: &Path) -> Result<SummaryConfig, InputError> {
     }
     for (i, ind) in indicators.iter().enumerate() {
         if let Some((a, b)) = &ind.ratio {
-            for k in [a, b] {
+            for (side, k) in [a, b].into_iter().enumerate() {
                 if !indicators.iter().any(|x| &x.key == k && x.ratio.is_none()) {
                     push(
-                        format!("/indicators/{i}/ratio"),
+                        format!("/indicators/{i}/ratio/{side}"),
                         format!("tỷ lệ dùng chỉ tiêu \"{k}\" không có (hoặc cũng là tỷ lệ)"),
                     );
                 }

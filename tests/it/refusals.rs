@@ -157,3 +157,43 @@ fn period_folder_files_are_read_refused_or_named() {
     let err = stderr(&again);
     assert_eq!(err.matches("tong-hop.xlsx: không phải biểu mẫu").count(), 1, "{err}");
 }
+
+/// What would break the workbooks later is refused when `tong-hop.json` is loaded, with its
+/// JSON path; a problem is said once; a bad `--jobs` is answered in Vietnamese.
+#[test]
+fn configuration_refuses_what_workbooks_cannot_hold() {
+    let dir = sample_copy();
+    let d = dir.path();
+    let cfg = d.join("bao-cao/tong-hop.json");
+    let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&cfg).unwrap()).unwrap();
+    v["form_id"] = "vanban-dinh-danh".into();
+    v["groups"][0]["units"][0] = "x".repeat(40_000).into();
+    let ratio = v["indicators"].as_array().unwrap().iter().position(|i| i.get("ratio").is_some()).unwrap();
+    v["indicators"][ratio]["ratio"] = serde_json::json!(["khong_co", "khong_co"]);
+    std::fs::write(&cfg, v.to_string()).unwrap();
+    for args in [
+        &["form", "bao-cao", "-o", "forms", "--period", "quy-1-2022"][..],
+        &["summary", "bao-cao/quy-1", "-o", "t.xlsx"][..],
+    ] {
+        let out = vanban(args, d);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("bao-cao/tong-hop.json: /form_id: \"vanban-dinh-danh\" là tên trang định danh"), "{err}");
+        assert!(err.contains("bao-cao/tong-hop.json: /groups/0/units/0: quá dài (40000 ký tự"), "{err}");
+        assert!(err.contains(&format!("/indicators/{ratio}/ratio/0: ")), "{err}");
+        assert!(err.contains(&format!("/indicators/{ratio}/ratio/1: ")), "{err}");
+        let lines: Vec<&str> = err.lines().collect();
+        let mut unique = lines.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), lines.len(), "{err}");
+        assert!(!err.contains("Worksheet") && !err.contains("exceeds"), "{err}");
+    }
+    for bad in ["--jobs=-1", "--jobs=abc"] {
+        let jobs = vanban(&["build", ".", "-o", "out", bad], d);
+        let err = stderr(&jobs);
+        assert_eq!(jobs.status.code(), Some(2), "{err}");
+        assert!(err.contains("--jobs") && err.contains("cần một số nguyên"), "{err}");
+        assert!(!err.contains("invalid digit"), "{err}");
+    }
+}
