@@ -350,7 +350,9 @@ impl Builder<'_> {
                 }],
             })?;
         let mut refused: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        let sum = summary::summarise(cfg, reports, &unreadable, None).map_err(|d| data::InputError {
+        // Every report refused: the period they give, so that the workbook is still written.
+        let period = if reports.is_empty() { summary::period_of_refused(&errors) } else { None };
+        let sum = summary::summarise(cfg, reports, &unreadable, period).map_err(|d| data::InputError {
             file: dir.to_path_buf(),
             problems: d.iter().map(|x| data::Problem { pointer: String::new(), message: x.to_string() }).collect(),
         })?;

@@ -494,14 +494,16 @@ fn report(args: &ReportArgs) -> Outcome {
     };
     let time = export::CreationTime::from_env();
     let (pdf_path, xlsx_path) = crate::report::output_paths(&summary.period, &args.output);
+    // The workbook first: a report that cannot be laid out still leaves the figures and
+    // the submission list.
     let result = crate::isolate(|| {
+        let xlsx = crate::sheet::summary_workbook(&summary, time, &date_line)?;
+        output::write_atomic(&xlsx_path, &xlsx)?;
         let doc = crate::report::build(&summary, &content, &request)?;
         let options =
             crate::RenderOptions { tracking_workbook: false, ..crate::RenderOptions::default() }.with_time(time);
         let rendered = crate::render(&engine, &doc, options)?;
-        let xlsx = crate::sheet::summary_workbook(&summary, time, &date_line)?;
         output::write_atomic(&pdf_path, &rendered.pdf)?;
-        output::write_atomic(&xlsx_path, &xlsx)?;
         Ok(rendered)
     });
     match result {
@@ -523,7 +525,15 @@ fn report(args: &ReportArgs) -> Outcome {
         Err(e) => {
             // A broken frame or template stops the only item of the run: it cannot start.
             let cannot = matches!(e, ItemError::Input(_) | ItemError::Content(_));
-            error(e);
+            match e {
+                // Text of the frame or the configuration that does not fit: name both.
+                ItemError::OffPage(_) | ItemError::Layout(_) | ItemError::Internal(_) => error(format!(
+                    "{} ({}): {e}",
+                    frame.display(),
+                    summary.config.path.display()
+                )),
+                _ => error(e),
+            }
             if cannot { Outcome::CannotStart } else { Outcome::finished(1) }
         }
     }

@@ -100,6 +100,8 @@ pub fn gather(dir: &Path, config: Option<&PathBuf>, period: Option<&str>) -> Res
         CannotStart::one(format!("{}: không đọc được thư mục ({})", dir.display(), crate::fsio::io_reason(&e)))
     })?;
     let mut failed = errors.len();
+    // Every report refused: the period they give, so that the workbook is still written.
+    let period = period.or_else(|| if reports.is_empty() { summary::period_of_refused(&errors) } else { None });
     let mut notes: Vec<Note> = errors.iter().map(|e| Note::Error(e.to_string())).collect();
     let summary = summary::summarise(config, reports, &unreadable, period).map_err(|diagnostics| {
         let mut all: Vec<String> = errors.iter().map(ToString::to_string).collect();

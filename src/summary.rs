@@ -102,7 +102,8 @@ pub enum TaskStatus {
 impl TaskStatus {
     /// Parse `da_hoan_thanh` / `Đã hoàn thành` …
     pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_lowercase().as_str() {
+        // NFC first: Unikey's "Unicode tổ hợp" types the same words decomposed.
+        match nfc(s).trim().to_lowercase().as_str() {
             "da_hoan_thanh" | "đã hoàn thành" => Some(Self::Done),
             "dang_thuc_hien" | "đang thực hiện" => Some(Self::InProgress),
             "chua_thuc_hien" | "chưa thực hiện" => Some(Self::NotStarted),
@@ -480,6 +481,18 @@ pub const MAX_CELL_TEXT: usize = 32_000;
 /// The name of the forms' hidden identity sheet (no form sheet may take it).
 pub const IDENTITY_SHEET: &str = "vanban-dinh-danh";
 
+/// Where a report says `pointer`: the JSON path, or for a filled form the identity sheet's
+/// cell (unit `B4`, group `B5`, period `B6`, as `form` writes them).
+fn located(r: &UnitReport, pointer: &str) -> String {
+    let is_form = r.file.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
+    match (is_form, pointer) {
+        (true, "/unit") => format!("{IDENTITY_SHEET}!B4"),
+        (true, "/group") => format!("{IDENTITY_SHEET}!B5"),
+        (true, "/period") => format!("{IDENTITY_SHEET}!B6"),
+        _ => pointer.to_string(),
+    }
+}
+
 fn check_texts(push: &mut impl FnMut(String, String), base: &str, s: &str, pointer: &str) {
     let n = s.chars().count();
     if n > MAX_CELL_TEXT {
@@ -810,6 +823,29 @@ pub fn unit_of_unreadable(path: &Path) -> Option<String> {
     value.get("unit")?.as_str().map(nfc)
 }
 
+/// The period most refused JSON reports give (read leniently): when every report of a folder
+/// was refused and no period was asked for, the summary is still written for that period, so
+/// that its `Tình trạng nộp` sheet lists who must send again.
+pub fn period_of_refused(errors: &[InputError]) -> Option<Period> {
+    let mut counts: BTreeMap<Period, usize> = BTreeMap::new();
+    for e in errors {
+        let Ok(Some(text)) = crate::fsio::read_text(&e.file) else { continue };
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else { continue };
+        let Some(raw) = value.get("period").and_then(|p| serde_json::from_value::<RawPeriod>(p.clone()).ok()) else {
+            continue;
+        };
+        if let Some(p) = Period::new(raw.kind, raw.number, raw.year).filter(|p| (1945..=9999).contains(&p.year)) {
+            *counts.entry(p).or_default() += 1;
+        }
+    }
+    let max = counts.values().copied().max()?;
+    let top: Vec<Period> = counts.into_iter().filter(|(_, n)| *n == max).map(|(p, _)| p).collect();
+    match top.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
 /// The report files of a folder: every `*.json` except the configuration, sorted.
 ///
 /// # Errors
@@ -857,7 +893,11 @@ pub fn summarise(
                         error: true,
                         file: config.path.clone(),
                         pointer: String::new(),
-                        message: if names.is_empty() {
+                        message: if names.is_empty() && !unreadable.is_empty() {
+                            "mọi báo cáo đều bị từ chối, không xác định được kỳ tổng hợp; chọn kỳ bằng --period \
+                             (ví dụ --period quy-1-2022) để vẫn ghi bảng Tình trạng nộp"
+                                .into()
+                        } else if names.is_empty() {
                             "không có báo cáo nào để tổng hợp".into()
                         } else {
                             format!("không xác định được kỳ tổng hợp: {}; chọn bằng --period", names.join(", "))
@@ -885,7 +925,7 @@ pub fn summarise(
     }
     let mut diagnostics = Vec::new();
     let error = |d: &mut Vec<Diagnostic>, r: &UnitReport, pointer: &str, message: String| {
-        d.push(Diagnostic { error: true, file: r.file.clone(), pointer: pointer.into(), message })
+        d.push(Diagnostic { error: true, file: r.file.clone(), pointer: located(r, pointer), message })
     };
     let expected: HashMap<String, (usize, usize)> = config
         .groups

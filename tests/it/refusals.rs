@@ -197,3 +197,54 @@ fn configuration_refuses_what_workbooks_cannot_hold() {
         assert!(!err.contains("invalid digit"), "{err}");
     }
 }
+
+/// Every report refused and no `--period`: the workbook is still written for the period
+/// the refused reports give, every unit listed in `Tình trạng nộp`; exit 1.
+#[test]
+fn every_report_refused_still_writes_the_submission_list() {
+    use calamine::Reader;
+    let dir = sample_copy();
+    let d = dir.path();
+    let q = d.join("bao-cao/quy-1");
+    let mut n = 0;
+    for e in std::fs::read_dir(&q).unwrap() {
+        let p = e.unwrap().path();
+        let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        v["figures"]["van_ban"] = (-1).into();
+        std::fs::write(&p, v.to_string()).unwrap();
+        n += 1;
+    }
+    let out = vanban(&["summary", "bao-cao/quy-1", "-o", "out/t.xlsx", "-q"], d);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().filter(|l| l.contains("/figures/van_ban")).count(), n, "{err}");
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(d.join("out/t.xlsx")).unwrap();
+    let states = wb.worksheet_range("Tình trạng nộp").unwrap();
+    let invalid = states.rows().filter(|r| r.iter().any(|c| c.to_string() == "Không hợp lệ")).count();
+    assert_eq!(invalid, n);
+}
+
+/// A unit's second form is refused at the identity sheet's cell, not a JSON path; a task
+/// status typed in decomposed Unicode (Unikey "tổ hợp") is the same status.
+#[test]
+fn forms_are_located_by_cell_and_statuses_normalised() {
+    use vanban::summary::TaskStatus;
+    let decomposed = "Đa\u{303} hoa\u{300}n tha\u{300}nh";
+    assert_eq!(TaskStatus::parse(decomposed), Some(TaskStatus::Done));
+    let dir = sample_copy();
+    let d = dir.path();
+    let out = vanban(&["form", "bao-cao", "-o", "forms", "--period", "quy-1-2022", "-q"], d);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let q = d.join("bao-cao/quy-1");
+    let json = q.join("phong-noi-vu.json");
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    std::fs::remove_file(json).unwrap();
+    for name in ["a.xlsx", "b.xlsx"] {
+        crate::summary::fill_form(&d.join("forms/02-phong-noi-vu.xlsx"), &report, &q.join(name));
+    }
+    let out = vanban(&["summary", "bao-cao/quy-1", "-o", "t.xlsx", "-q"], d);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("bao-cao/quy-1/b.xlsx: vanban-dinh-danh!B4: đơn vị \"Phòng Nội vụ\" đã báo cáo trong"), "{err}");
+    assert!(!err.contains("/unit"), "{err}");
+}
