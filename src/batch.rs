@@ -302,12 +302,7 @@ impl Builder<'_> {
         }
     }
 
-    fn document(
-        &self,
-        input: &Path,
-        rel: &Path,
-        options: RenderOptions,
-    ) -> Result<Written, ItemError> {
+    fn document(&self, input: &Path, rel: &Path, options: RenderOptions) -> Result<Written, ItemError> {
         let doc = data::load(input)?;
         let rendered = crate::render(self.engine, &doc, options.with_time(self.time))?;
         let files = rendered.files(input, &self.out.join(rel));

@@ -527,11 +527,9 @@ fn report(args: &ReportArgs) -> Outcome {
             let cannot = matches!(e, ItemError::Input(_) | ItemError::Content(_));
             match e {
                 // Text of the frame or the configuration that does not fit: name both.
-                ItemError::OffPage(_) | ItemError::Layout(_) | ItemError::Internal(_) => error(format!(
-                    "{} ({}): {e}",
-                    frame.display(),
-                    summary.config.path.display()
-                )),
+                ItemError::OffPage(_) | ItemError::Layout(_) | ItemError::Internal(_) => {
+                    error(format!("{} ({}): {e}", frame.display(), summary.config.path.display()))
+                }
                 _ => error(e),
             }
             if cannot { Outcome::CannotStart } else { Outcome::finished(1) }

@@ -475,7 +475,11 @@ fn write_form_sheet(
 
 /// Write every expected unit's form into `out`: the files written, and one error per form
 /// that could not be made or written (naming its file); one failure never stops the others.
-pub fn write_forms(config: &SummaryConfig, period: Period, out: &Path) -> (Vec<PathBuf>, Vec<crate::output::WriteError>) {
+pub fn write_forms(
+    config: &SummaryConfig,
+    period: Period,
+    out: &Path,
+) -> (Vec<PathBuf>, Vec<crate::output::WriteError>) {
     let mut written = Vec::new();
     let mut errors = Vec::new();
     let mut position = 0;

@@ -496,7 +496,10 @@ fn located(r: &UnitReport, pointer: &str) -> String {
 fn check_texts(push: &mut impl FnMut(String, String), base: &str, s: &str, pointer: &str) {
     let n = s.chars().count();
     if n > MAX_CELL_TEXT {
-        push(format!("{base}{pointer}"), format!("quá dài ({n} ký tự; tối đa {MAX_CELL_TEXT} ký tự, một ô Excel không chứa hết)"));
+        push(
+            format!("{base}{pointer}"),
+            format!("quá dài ({n} ký tự; tối đa {MAX_CELL_TEXT} ký tự, một ô Excel không chứa hết)"),
+        );
     }
     if let Some(c) = s.chars().find(|c| c.is_control()) {
         let what = if c == '\n' {
@@ -534,7 +537,12 @@ pub fn load_config(path: &Path) -> Result<SummaryConfig, InputError> {
         check_texts(&mut push, "", text, pointer);
     }
     if raw.form_id.trim().replace(" số ", " ").eq_ignore_ascii_case(IDENTITY_SHEET) {
-        push("/form_id".into(), format!("\"{IDENTITY_SHEET}\" là tên trang định danh của biểu mẫu; chọn số hiệu biểu khác (ví dụ \"Biểu số 01\")"));
+        push(
+            "/form_id".into(),
+            format!(
+                "\"{IDENTITY_SHEET}\" là tên trang định danh của biểu mẫu; chọn số hiệu biểu khác (ví dụ \"Biểu số 01\")"
+            ),
+        );
     }
     let mut indicators: Vec<Indicator> = Vec::new();
     for (i, r) in raw.indicators.iter().enumerate() {

@@ -65,10 +65,9 @@ pub fn load_folder(dir: &Path, config: &SummaryConfig) -> std::io::Result<(crate
         match r {
             // A form sent back as it was made (no figure, no task status) is not a report:
             // the unit counts as not submitted, with a warning naming the file.
-            Ok(report) if report.figures.is_empty() && report.tasks.is_empty() => warnings.push(format!(
-                "{}: {BLANK_FORM}",
-                report.file.display()
-            )),
+            Ok(report) if report.figures.is_empty() && report.tasks.is_empty() => {
+                warnings.push(format!("{}: {BLANK_FORM}", report.file.display()))
+            }
             Ok(report) => reports.push(report),
             Err((None, e)) if e.problems.len() == 1 && e.problems[0].message == NOT_A_FORM => {
                 warnings.push(e.to_string());
@@ -131,6 +130,9 @@ pub fn load_form(path: &Path, config: &SummaryConfig) -> Result<UnitReport, (Opt
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xls")) {
         return fail(None, "", "tệp Excel cũ (.xls): mở bằng Excel hoặc LibreOffice và lưu lại dạng .xlsx".into());
     }
+    if path.is_dir() {
+        return fail(None, "", "là thư mục, không phải tệp Excel".into());
+    }
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ods")) {
         return fail(
             None,
@@ -147,7 +149,11 @@ pub fn load_form(path: &Path, config: &SummaryConfig) -> Result<UnitReport, (Opt
                     "không phải tệp Excel .xlsx, tệp bị hỏng hoặc có đặt mật khẩu (bỏ mật khẩu rồi lưu lại dạng .xlsx)"
                         .to_string()
                 }
-                other => format!("không đọc được tệp Excel ({other})"),
+                // calamine's and the XML reader's reasons are English: a Vietnamese sentence,
+                // the library's words only as a detail.
+                other => format!(
+                    "tệp Excel bị hỏng, không đọc được; mở bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi gửi lại (chi tiết: {other})"
+                ),
             };
             return fail(None, "", reason);
         }
@@ -196,7 +202,11 @@ pub fn load_form(path: &Path, config: &SummaryConfig) -> Result<UnitReport, (Opt
     };
     let Ok(sheet) = wb.worksheet_range(&lay.sheet) else {
         if names.iter().any(|n| *n == lay.sheet) {
-            return fail(unit, "", format!("trang tính \"{}\" bị hỏng, không đọc được (mở và lưu lại bằng Excel)", lay.sheet));
+            return fail(
+                unit,
+                "",
+                format!("trang tính \"{}\" bị hỏng, không đọc được (mở và lưu lại bằng Excel)", lay.sheet),
+            );
         }
         return fail(unit, "", format!("thiếu trang tính \"{}\"", lay.sheet));
     };

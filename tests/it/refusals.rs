@@ -88,8 +88,10 @@ fn one_unwritable_form_never_stops_the_others() {
     copy_dir(&sample("ninh-giang-2022"), &d.join("in"));
     let first = vanban(&["form", "in/bao-cao", "--period", "quy-1-2022", "-o", "f", "-q"], d);
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
-    let mut names: Vec<String> =
-        std::fs::read_dir(d.join("f")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = std::fs::read_dir(d.join("f"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     std::fs::remove_dir_all(d.join("f")).unwrap();
     // Two targets are folders: both are listed, every other form is written.
@@ -245,6 +247,9 @@ fn forms_are_located_by_cell_and_statuses_normalised() {
     let out = vanban(&["summary", "bao-cao/quy-1", "-o", "t.xlsx", "-q"], d);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("bao-cao/quy-1/b.xlsx: vanban-dinh-danh!B4: đơn vị \"Phòng Nội vụ\" đã báo cáo trong"), "{err}");
+    assert!(
+        err.contains("bao-cao/quy-1/b.xlsx: vanban-dinh-danh!B4: đơn vị \"Phòng Nội vụ\" đã báo cáo trong"),
+        "{err}"
+    );
     assert!(!err.contains("/unit"), "{err}");
 }
