@@ -201,7 +201,7 @@ pub fn load_form(path: &Path, config: &SummaryConfig) -> Result<UnitReport, (Opt
         return fail(unit, "", format!("kỳ báo cáo \"{}\" trong trang định danh không hợp lệ", get("kỳ")));
     };
     let Ok(sheet) = wb.worksheet_range(&lay.sheet) else {
-        if names.iter().any(|n| *n == lay.sheet) {
+        if names.contains(&lay.sheet) {
             return fail(
                 unit,
                 "",
