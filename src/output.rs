@@ -80,7 +80,12 @@ pub fn prepare_dir(dir: &Path) -> Result<(), String> {
         return Err(format!("không tạo được thư mục {} ({})", dir.display(), reason(&e)));
     }
     if let Err(e) = tempfile::Builder::new().prefix(".vanban-").suffix(".tmp").tempfile_in(dir) {
-        return Err(format!("không ghi được vào thư mục {} ({})", dir.display(), reason(&e)));
+        // The folder exists (it was just made): "not found" means files cannot be made there.
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "không tạo được tệp trong thư mục này".to_string(),
+            _ => reason(&e),
+        };
+        return Err(format!("không ghi được vào thư mục {} ({why})", dir.display()));
     }
     remove_stale_temp_files(dir);
     Ok(())

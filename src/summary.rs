@@ -102,8 +102,9 @@ pub enum TaskStatus {
 impl TaskStatus {
     /// Parse `da_hoan_thanh` / `Đã hoàn thành` …
     pub fn parse(s: &str) -> Option<Self> {
-        // NFC first: Unikey's "Unicode tổ hợp" types the same words decomposed.
-        match nfc(s).trim().to_lowercase().as_str() {
+        // NFC first: Unikey's "Unicode tổ hợp" types the same words decomposed; spaces typed
+        // twice are one.
+        match nfc(s).split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase().as_str() {
             "da_hoan_thanh" | "đã hoàn thành" => Some(Self::Done),
             "dang_thuc_hien" | "đang thực hiện" => Some(Self::InProgress),
             "chua_thuc_hien" | "chưa thực hiện" => Some(Self::NotStarted),

@@ -236,6 +236,7 @@ fn forms_are_located_by_cell_and_statuses_normalised() {
     use vanban::summary::TaskStatus;
     let decomposed = "Đa\u{303} hoa\u{300}n tha\u{300}nh";
     assert_eq!(TaskStatus::parse(decomposed), Some(TaskStatus::Done));
+    assert_eq!(TaskStatus::parse("Đã  hoàn  thành "), Some(TaskStatus::Done));
     let dir = sample_copy();
     let d = dir.path();
     let out = vanban(&["form", "bao-cao", "-o", "forms", "--period", "quy-1-2022", "-q"], d);
