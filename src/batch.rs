@@ -364,7 +364,8 @@ fn first_reports_dir(config: &Path) -> Option<PathBuf> {
         .find(|p| p.is_dir() && summary::report_files(p).is_ok_and(|f| !f.is_empty()))
 }
 
-/// Files a document or configuration names (`body_file`, `plan` and the plan's own body),
+/// Files a document or configuration names (`body_file`, annexes' `rows_from`, `plan` and
+/// the plan's own files),
 /// so that a change there rebuilds the job.
 fn referenced_files(json_path: &Path) -> Vec<PathBuf> {
     referenced_files_at(json_path, true)
@@ -379,6 +380,12 @@ fn referenced_files_at(json_path: &Path, follow_plan: bool) -> Vec<PathBuf> {
     let mut out = Vec::new();
     if let Some(b) = value.get("body_file").and_then(|v| v.as_str()) {
         out.push(dir.join(b));
+    }
+    // Annex rows kept in a workbook: editing the workbook rebuilds the document.
+    if let Some(annexes) = value.get("annexes").and_then(|v| v.as_array()) {
+        for f in annexes.iter().filter_map(|a| a.get("rows_from")?.as_str()) {
+            out.push(dir.join(f));
+        }
     }
     if follow_plan && let Some(p) = value.get("plan").and_then(|v| v.as_str()) {
         let plan = dir.join(p);

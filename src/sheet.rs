@@ -16,8 +16,7 @@ use crate::vn;
 /// The statuses a tracked task can take (data-validation list of `Tình trạng`).
 pub const STATUSES: [&str; 3] = ["Chưa thực hiện", "Đang thực hiện", "Đã hoàn thành"];
 
-/// The columns added for tracking, after the annex's own.
-pub const TRACKING_COLUMNS: [&str; 3] = ["Tình trạng", "Kết quả / sản phẩm đã có", "Ghi chú"];
+pub use crate::annex::TRACKING_COLUMNS;
 
 /// First row (0-based) of the table header; rows above are the title block.
 pub const HEADER_ROW: u32 = 4;

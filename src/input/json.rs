@@ -2,8 +2,9 @@
 //! [`Document`], or a list of problems that each name the file, the JSON path and what
 //! was expected.
 //!
-//! This is the only stage that reads input files. Paths in the data (`body_file`) may
-//! only point inside the input's own directory.
+//! This is the only stage that reads input files. Paths in the data (`body_file`, an
+//! annex's `rows_from`, read by [`crate::input::annex_xlsx`]) may only point inside the
+//! input's own directory.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -115,7 +116,12 @@ struct RawAnnex {
     sheet_name: Option<String>,
     #[serde(default)]
     columns: Option<Vec<RawColumn>>,
-    rows: Vec<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default)]
+    rows: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default)]
+    rows_from: Option<String>,
+    #[serde(default)]
+    sheet: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -1045,14 +1051,46 @@ impl Validator<'_> {
                 );
             }
             let stt_col = columns.iter().position(|c| c.key == annex::STT).unwrap_or(0);
-            let mut rows = Vec::with_capacity(raw.rows.len());
-            for (j, row) in raw.rows.iter().enumerate() {
-                if let Some(r) = self.annex_row(&at(&format!("/rows/{j}")), row, &columns, true) {
-                    rows.push(r);
-                }
+            if raw.sheet.is_some() && raw.rows_from.is_none() {
+                self.problem(&at("/sheet"), "\"sheet\" chỉ dùng cùng \"rows_from\" (tên trang tính trong tệp Excel)");
             }
-            if rows.iter().all(|r| matches!(r, RawRow::Group(..))) {
-                self.problem(&at("/rows"), "phụ lục cần ít nhất một dòng nhiệm vụ");
+            let (rows, rows_at) = match (&raw.rows, &raw.rows_from) {
+                (Some(json_rows), from) => {
+                    if from.is_some() {
+                        self.problem(
+                            &at("/rows_from"),
+                            "chỉ dùng một trong hai: \"rows\" (các dòng viết trong JSON) hoặc \"rows_from\" (tệp Excel)",
+                        );
+                    }
+                    let mut rows = Vec::with_capacity(json_rows.len());
+                    for (j, row) in json_rows.iter().enumerate() {
+                        if let Some(r) = self.annex_row(&at(&format!("/rows/{j}")), row, &columns, true) {
+                            rows.push(r);
+                        }
+                    }
+                    (Some(rows), at("/rows"))
+                }
+                (None, Some(f)) => {
+                    let request = crate::input::annex_xlsx::RowsRequest {
+                        columns: &columns,
+                        numbering,
+                        sheet: raw.sheet.as_deref(),
+                        default_sheet: &sheet_name,
+                    };
+                    (self.rows_from(&at("/rows_from"), f, &request), at("/rows_from"))
+                }
+                (None, None) => {
+                    self.problem(
+                        &at("/rows"),
+                        "thiếu trường bắt buộc: cần \"rows\" (các dòng) hoặc \"rows_from\" (tệp Excel chứa các dòng)",
+                    );
+                    (None, at("/rows"))
+                }
+            };
+            let rows = rows.unwrap_or_default();
+            // (A rows file that could not be read has its own problems.)
+            if (raw.rows.is_some() || !rows.is_empty()) && rows.iter().all(|r| matches!(r, RawRow::Group(..))) {
+                self.problem(&rows_at, "phụ lục cần ít nhất một dòng nhiệm vụ");
             }
             out.push(Annex {
                 id,
@@ -1236,28 +1274,66 @@ impl Validator<'_> {
         Some(RawRow::Item { cells, items, stt, bold })
     }
 
-    /// Read `body_file`, which must lie inside the directory of the JSON file.
-    fn body_file(&mut self, f: &str) -> Option<String> {
+    /// A file named by the data (`body_file`, `rows_from`), which must lie inside the
+    /// directory of the JSON file; `no_links` also refuses a symbolic link.
+    fn file_inside(&mut self, pointer: &str, f: &str, no_links: bool) -> Option<PathBuf> {
         let dir = self.file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let candidate = dir.join(f);
         let inside = match (dir.canonicalize(), candidate.canonicalize()) {
             (Ok(d), Ok(c)) => c.starts_with(&d),
             (_, Err(e)) => {
-                self.problem("/body_file", format!("không đọc được tệp \"{f}\" ({})", io_reason(&e)));
+                self.problem(pointer, format!("không đọc được tệp \"{f}\" ({})", io_reason(&e)));
                 return None;
             }
             (Err(e), _) => {
-                self.problem("/body_file", format!("không đọc được thư mục của tệp dữ liệu ({})", io_reason(&e)));
+                self.problem(pointer, format!("không đọc được thư mục của tệp dữ liệu ({})", io_reason(&e)));
                 return None;
             }
         };
         if !inside || Path::new(f).is_absolute() {
             self.problem(
-                "/body_file",
+                pointer,
                 format!("tệp \"{f}\" nằm ngoài thư mục của tệp dữ liệu; chỉ được dùng tệp trong cùng thư mục"),
             );
             return None;
         }
+        if no_links && std::fs::symlink_metadata(&candidate).is_ok_and(|m| m.file_type().is_symlink()) {
+            self.problem(pointer, format!("tệp \"{f}\" là liên kết (symlink); cần chính tệp, trong cùng thư mục"));
+            return None;
+        }
+        Some(candidate)
+    }
+
+    /// An annex's rows from a workbook (`rows_from`); `None` when it cannot be used (the
+    /// problems are recorded, named by file, sheet and cell).
+    fn rows_from(
+        &mut self,
+        pointer: &str,
+        f: &str,
+        request: &crate::input::annex_xlsx::RowsRequest<'_>,
+    ) -> Option<Vec<RawRow>> {
+        let f = self.required(pointer, f, false);
+        if f.is_empty() {
+            return None;
+        }
+        let path = self.file_inside(pointer, &f, true)?;
+        match crate::input::annex_xlsx::read_rows(&path, request) {
+            Ok(rows) => Some(rows),
+            Err(problems) => {
+                for p in problems {
+                    match p.at {
+                        Some(at) => self.problem(pointer, format!("\"{f}\", {at}: {}", p.message)),
+                        None => self.problem(pointer, format!("\"{f}\": {}", p.message)),
+                    }
+                }
+                None
+            }
+        }
+    }
+
+    /// Read `body_file`, which must lie inside the directory of the JSON file.
+    fn body_file(&mut self, f: &str) -> Option<String> {
+        let candidate = self.file_inside("/body_file", f, false)?;
         match read_text(&candidate, self.file, "/body_file") {
             Ok(t) => Some(t),
             Err(e) => {

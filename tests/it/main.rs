@@ -10,5 +10,6 @@ mod layout;
 mod library;
 mod modules;
 mod report;
+mod rows_from;
 mod schema;
 mod summary;
