@@ -445,7 +445,8 @@ mod tests {
         assert_eq!(cell_name(0, 0), "A1");
         assert_eq!(cell_name(11, 2), "C12");
         assert_eq!(cell_name(0, 27), "AB1");
-        assert_eq!(date_text(44_650.0), "28/03/2022");
+        assert_eq!(date_text(44_648.0), "28/03/2022");
+        assert_eq!(date_text(1.0), "01/01/1900");
         assert_eq!(date_text(25_569.5), "01/01/1970 12:00");
         assert_eq!(number_text(115.0), "115");
         assert_eq!(number_text(2.5), "2.5");
