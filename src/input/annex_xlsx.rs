@@ -393,7 +393,7 @@ fn rows_of(grid: &Grid, sheet: &str, req: &RowsRequest<'_>) -> Result<Vec<RawRow
                     .and_then(|r| r.strip_prefix('.'))
                     .is_some_and(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_digit()))
         });
-        let whole_number = !stt.is_empty() && stt.trim_end_matches('.').bytes().all(|b| b.is_ascii_digit());
+        let whole_number = is_number(&stt) && !stt.trim_end_matches('.').contains('.');
         let group = !sub_of_parent
             && (is_roman(&stt)
                 || (stt.is_empty() && only_first)
