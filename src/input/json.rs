@@ -15,9 +15,9 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 use crate::annex::{self, Annex, Column, Numbering, RawRow};
 use crate::body;
-use crate::doctype::{self, DocType};
+use crate::doctype::{self, DocType, FamilyKind};
 use crate::fsio;
-use crate::model::{Authority, Document, IssueDate, Issuer, Recipient, Signer};
+use crate::model::{Authority, CanCu, Document, Family, Header, IssueDate, Issuer, Named, Recipient, Signer};
 use crate::vn;
 
 use crate::date::date_shape;
@@ -783,7 +783,7 @@ impl Validator<'_> {
         // Decisions cite their bases in italics; plans and the other named documents
         // upright, as body text leading into the issuing sentence. `can_cu_style` overrides.
         let can_cu_italic = match raw.can_cu_style.as_deref().map(str::trim) {
-            None => doc_type.is_some_and(|t| t.family == doctype::Family::Decision),
+            None => doc_type.is_some_and(|t| t.family == FamilyKind::Decision),
             Some("italic") => true,
             Some("upright") => false,
             Some(other) => {
@@ -852,24 +852,16 @@ impl Validator<'_> {
         let (Some(doc_type), Some(date)) = (doc_type, date) else {
             return Err(InputError::one(self.file, "", "dữ liệu không hợp lệ"));
         };
-        Ok(Document {
-            doc_type,
-            issuer,
-            so: raw.so,
-            ky_hieu,
-            place,
-            date,
-            trich_yeu,
-            can_cu,
-            can_cu_italic,
-            can_cu_last,
-            body,
-            kinh_gui,
-            noi_nhan,
-            luu,
-            signer,
-            annexes,
-        })
+        let header = Header { doc_type, issuer, so: raw.so, ky_hieu, place, date, trich_yeu, noi_nhan, luu, signer };
+        let can_cu = CanCu { items: can_cu, italic: can_cu_italic, last: can_cu_last };
+        // Only types of a laid-out family get here (`doc_type` refuses the others).
+        let family = match doc_type.family {
+            FamilyKind::Named => Family::Named(Named { can_cu, kinh_gui, body }),
+            _ => {
+                return Err(InputError::one(self.file, "/type", format!("loại \"{}\" chưa được hỗ trợ", doc_type.name)));
+            }
+        };
+        Ok(Document { header, family, annexes })
     }
 
     fn doc_type(&mut self, key: &str) -> Option<&'static DocType> {
