@@ -23,6 +23,7 @@ pub mod bench;
 pub mod body;
 pub mod content;
 pub mod date;
+pub mod diag;
 pub mod doctype;
 pub mod export;
 pub mod form;

@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
@@ -22,46 +22,8 @@ use crate::vn;
 
 use crate::date::date_shape;
 pub use crate::date::parse_date;
+pub use crate::diag::{InputError, Problem};
 pub use crate::fsio::{MAX_INPUT_BYTES, io_reason};
-
-/// One thing wrong with an input, located by a JSON pointer (RFC 6901, `""` = whole file).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// Where: `/signer/name`.
-    pub pointer: String,
-    /// What is wrong and what was expected, in Vietnamese.
-    pub message: String,
-}
-
-/// An input that cannot be used, with every problem found in it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InputError {
-    /// The input file as the user named it.
-    pub file: PathBuf,
-    /// The problems, in document order.
-    pub problems: Vec<Problem>,
-}
-
-impl InputError {
-    fn one(file: &Path, pointer: &str, message: impl Into<String>) -> Self {
-        Self { file: file.to_path_buf(), problems: vec![Problem { pointer: pointer.into(), message: message.into() }] }
-    }
-}
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, p) in self.problems.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            let pointer = if p.pointer.is_empty() { String::new() } else { format!("{}: ", p.pointer) };
-            write!(f, "{}: {pointer}{}", self.file.display(), p.message)?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for InputError {}
 
 // ---------------------------------------------------------------------------------------
 // The input format. Field names are the JSON keys; see README "Input format" and
@@ -858,7 +820,11 @@ impl Validator<'_> {
         let family = match doc_type.family {
             FamilyKind::Named => Family::Named(Named { can_cu, kinh_gui, body }),
             _ => {
-                return Err(InputError::one(self.file, "/type", format!("loại \"{}\" chưa được hỗ trợ", doc_type.name)));
+                return Err(InputError::one(
+                    self.file,
+                    "/type",
+                    format!("loại \"{}\" chưa được hỗ trợ", doc_type.name),
+                ));
             }
         };
         Ok(Document { header, family, annexes })
