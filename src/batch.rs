@@ -334,7 +334,7 @@ impl Builder<'_> {
         let mut warnings: Vec<String> = problems;
         warnings.extend(sum.diagnostics.iter().map(ToString::to_string));
         let out_dir = self.out.join(rel);
-        let (pdf_path, xlsx_path) = report::output_paths(&sum.period, &out_dir);
+        let (pdf_path, xlsx_path) = crate::naming::report_paths(&sum.period, &out_dir);
         let date_line = summary::date_line(&sum.config.place, None, sum.period.year);
         let xlsx = crate::sheet::summary_workbook(&sum, self.time, &date_line)?;
         let mut written = Vec::new();

@@ -9,60 +9,22 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 use crate::annex::{self, Annex, Column, Numbering, RawRow};
 use crate::body;
-use crate::doctype::{self, DocType};
+use crate::doctype::{self, DocType, FamilyKind};
 use crate::fsio;
-use crate::model::{Authority, Document, IssueDate, Issuer, Recipient, Signer};
+use crate::model::{Authority, CanCu, Document, Family, Header, IssueDate, Issuer, Named, Recipient, Signer};
 use crate::vn;
 
 use crate::date::date_shape;
 pub use crate::date::parse_date;
+pub use crate::diag::{InputError, Problem};
 pub use crate::fsio::{MAX_INPUT_BYTES, io_reason};
-
-/// One thing wrong with an input, located by a JSON pointer (RFC 6901, `""` = whole file).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// Where: `/signer/name`.
-    pub pointer: String,
-    /// What is wrong and what was expected, in Vietnamese.
-    pub message: String,
-}
-
-/// An input that cannot be used, with every problem found in it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InputError {
-    /// The input file as the user named it.
-    pub file: PathBuf,
-    /// The problems, in document order.
-    pub problems: Vec<Problem>,
-}
-
-impl InputError {
-    fn one(file: &Path, pointer: &str, message: impl Into<String>) -> Self {
-        Self { file: file.to_path_buf(), problems: vec![Problem { pointer: pointer.into(), message: message.into() }] }
-    }
-}
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, p) in self.problems.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            let pointer = if p.pointer.is_empty() { String::new() } else { format!("{}: ", p.pointer) };
-            write!(f, "{}: {pointer}{}", self.file.display(), p.message)?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for InputError {}
 
 // ---------------------------------------------------------------------------------------
 // The input format. Field names are the JSON keys; see README "Input format" and
@@ -789,7 +751,7 @@ impl Validator<'_> {
         // Decisions cite their bases in italics; plans and the other named documents
         // upright, as body text leading into the issuing sentence. `can_cu_style` overrides.
         let can_cu_italic = match raw.can_cu_style.as_deref().map(str::trim) {
-            None => doc_type.is_some_and(|t| t.family == doctype::Family::Decision),
+            None => doc_type.is_some_and(|t| t.family == FamilyKind::Decision),
             Some("italic") => true,
             Some("upright") => false,
             Some(other) => {
@@ -858,24 +820,20 @@ impl Validator<'_> {
         let (Some(doc_type), Some(date)) = (doc_type, date) else {
             return Err(InputError::one(self.file, "", "dữ liệu không hợp lệ"));
         };
-        Ok(Document {
-            doc_type,
-            issuer,
-            so: raw.so,
-            ky_hieu,
-            place,
-            date,
-            trich_yeu,
-            can_cu,
-            can_cu_italic,
-            can_cu_last,
-            body,
-            kinh_gui,
-            noi_nhan,
-            luu,
-            signer,
-            annexes,
-        })
+        let header = Header { doc_type, issuer, so: raw.so, ky_hieu, place, date, trich_yeu, noi_nhan, luu, signer };
+        let can_cu = CanCu { items: can_cu, italic: can_cu_italic, last: can_cu_last };
+        // Only types of a laid-out family get here (`doc_type` refuses the others).
+        let family = match doc_type.family {
+            FamilyKind::Named => Family::Named(Named { can_cu, kinh_gui, body }),
+            _ => {
+                return Err(InputError::one(
+                    self.file,
+                    "/type",
+                    format!("loại \"{}\" chưa được hỗ trợ", doc_type.name),
+                ));
+            }
+        };
+        Ok(Document { header, family, annexes })
     }
 
     fn doc_type(&mut self, key: &str) -> Option<&'static DocType> {

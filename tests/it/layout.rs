@@ -251,7 +251,7 @@ fn words(text: &str) -> Vec<String> {
 #[test]
 fn every_word_of_the_seed_in_order() {
     // A copy of shared/seeds/ke-hoach-18-KH-UBND-2022-ninh-giang.txt.
-    let seed = std::fs::read_to_string(root().join("tests/fixtures/ke-hoach-18-KH-UBND-2022-ninh-giang.txt"))
+    let seed = std::fs::read_to_string(root().join("tests/fixtures/reference/ke-hoach-18-KH-UBND-2022-ninh-giang.txt"))
         .expect("seed text");
     let r = ninh_giang();
     // The seed omits the header blocks that the tool adds (ô 1, ô 2) and page numbers.

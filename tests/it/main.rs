@@ -5,6 +5,7 @@ mod common;
 mod annex;
 mod build;
 mod cli;
+mod family;
 mod golden;
 mod layout;
 mod library;

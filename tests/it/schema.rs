@@ -885,7 +885,7 @@ fn loader_regressions() {
     d["signer"]["name"] = "\u{05d0}\u{05d1}".into();
     d["annexes"][0]["rows"][1]["nv"] = "\u{0627}\u{0644}".into();
     let doc = parse(&d).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(doc.signer.name, "\u{05d0}\u{05d1}");
+    assert_eq!(doc.header.signer.name, "\u{05d0}\u{05d1}");
     // A list as a document; a figure of 2^63.
     let e = vanban::data::parse(Path::new("r.json"), "[]").unwrap_err();
     assert_eq!(e.problems[0].message, "sai kiểu dữ liệu: cần đối tượng JSON ({...}), nhận được danh sách 0 phần tử");

@@ -718,7 +718,7 @@ fn form_resaved_by_libreoffice_reads_back() {
     let a = vanban(&["summary", "bao-cao/quy-1", "-o", "a.xlsx", "--date", "2022-04-05"], dir.path());
     let q = dir.path().join("bao-cao/quy-1");
     std::fs::remove_file(q.join("phong-tai-nguyen-va-moi-truong.json")).unwrap();
-    std::fs::copy(root().join("tests/fixtures/form-quy-1-2022-libreoffice.xlsx"), q.join("05.xlsx")).unwrap();
+    std::fs::copy(root().join("tests/fixtures/forms/form-quy-1-2022-libreoffice.xlsx"), q.join("05.xlsx")).unwrap();
     let b = vanban(&["summary", "bao-cao/quy-1", "-o", "b.xlsx", "--date", "2022-04-05"], dir.path());
     assert_eq!(a.status.code(), b.status.code(), "{}\n{}", stderr(&a), stderr(&b));
     let read = |n: &str| std::fs::read(dir.path().join(n)).unwrap();
