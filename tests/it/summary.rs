@@ -885,3 +885,35 @@ fn submission_states_with_a_deadline() {
     let sum = summary_sheet(&bytes);
     assert_eq!(cell(&sum, 12, 13), "Nộp muộn");
 }
+
+/// `build` finds a period folder holding only filled forms, and rebuilds it when a form
+/// changes (its bytes are part of the item's fingerprint).
+#[test]
+fn build_reads_a_folder_of_forms_only() {
+    let dir = sample_copy();
+    let out = vanban(&["form", "bao-cao", "-o", "forms", "--period", "quy-3-2022", "-q"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let q3 = dir.path().join("bao-cao/quy-3");
+    std::fs::create_dir_all(&q3).unwrap();
+    let form = dir.path().join("forms/02-phong-noi-vu.xlsx");
+    fill_form(&form, &json!({"figures": {"van_ban": 4}, "tasks": {}}), &q3.join("02.xlsx"));
+    let build = || vanban(&["build", ".", "-o", "out", "--summary", "json"], dir.path());
+    let status_of_q3 = |o: &Output| -> String {
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .find(|v| v["input"].as_str().is_some_and(|i| i.contains("quy-3")))
+            .map(|v| v["status"].as_str().unwrap_or_default().to_string())
+            .unwrap_or_default()
+    };
+    let first = build();
+    assert_eq!(status_of_q3(&first), "ok", "{}", stderr(&first));
+    let bytes = std::fs::read(dir.path().join("out/bao-cao/quy-3/tong-hop-quy-3-2022.xlsx")).unwrap();
+    assert_eq!(number(&summary_sheet(&bytes), 12, 2), 4.0);
+    assert!(stderr(&first).contains("02.xlsx: Biểu 01!D14: chưa nhập"), "{}", stderr(&first));
+    fill_form(&form, &json!({"figures": {"van_ban": 5}, "tasks": {}}), &q3.join("02.xlsx"));
+    let second = build();
+    assert_eq!(status_of_q3(&second), "ok", "a changed form is rebuilt: {}", stderr(&second));
+    let bytes = std::fs::read(dir.path().join("out/bao-cao/quy-3/tong-hop-quy-3-2022.xlsx")).unwrap();
+    assert_eq!(number(&summary_sheet(&bytes), 12, 2), 5.0);
+}
