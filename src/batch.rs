@@ -69,6 +69,12 @@ pub fn discover(root: &Path, exclude: Option<&Path>) -> std::io::Result<Vec<Job>
     Ok(jobs)
 }
 
+/// A folder of unit reports: JSON reports or filled forms (`.xlsx`, `.xls`).
+fn has_reports(dir: &Path) -> bool {
+    summary::report_files(dir).is_ok_and(|f| !f.is_empty())
+        || crate::xlsx_input::form_files(dir).is_ok_and(|f| !f.is_empty())
+}
+
 fn sorted_entries(dir: &Path) -> std::io::Result<Vec<std::fs::DirEntry>> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
@@ -81,7 +87,7 @@ fn walk(root: &Path, dir: &Path, exclude: Option<&Path>, jobs: &mut Vec<Job>) ->
     if config.is_file() {
         for e in sorted_entries(dir)? {
             let p = e.path();
-            if e.file_type()?.is_dir() && summary::report_files(&p).is_ok_and(|f| !f.is_empty()) {
+            if e.file_type()?.is_dir() && has_reports(&p) {
                 jobs.push(Job::Reports { rel: rel(&p), dir: p, config: config.clone() });
             }
         }
@@ -202,6 +208,9 @@ impl Builder<'_> {
                 let frame = config.parent().unwrap_or(Path::new(".")).join(report::FRAME_NAME);
                 h.add_file(&frame);
                 for f in summary::report_files(dir).unwrap_or_default() {
+                    h.add_file(&f);
+                }
+                for f in crate::xlsx_input::form_files(dir).unwrap_or_default() {
                     h.add_file(&f);
                 }
             }
@@ -357,11 +366,7 @@ impl Builder<'_> {
 /// The first (sorted) folder of unit reports beside a configuration, as [`discover`] finds it.
 fn first_reports_dir(config: &Path) -> Option<PathBuf> {
     let dir = config.parent()?;
-    sorted_entries(dir)
-        .ok()?
-        .into_iter()
-        .map(|e| e.path())
-        .find(|p| p.is_dir() && summary::report_files(p).is_ok_and(|f| !f.is_empty()))
+    sorted_entries(dir).ok()?.into_iter().map(|e| e.path()).find(|p| p.is_dir() && has_reports(p))
 }
 
 /// Files a document or configuration names (`body_file`, annexes' `rows_from`, `plan` and

@@ -46,3 +46,73 @@ impl From<IssueDate> for DateParts {
         Self { year: d.year, month: d.month, day: d.day.unwrap_or(1) }
     }
 }
+
+impl DateParts {
+    /// `05/04/2022`, as dates are written in Vietnamese documents and forms.
+    pub fn short(self) -> String {
+        format!("{:02}/{:02}/{}", self.day, self.month, self.year)
+    }
+
+    /// For comparisons: (year, month, day).
+    pub fn key(self) -> (i32, u8, u8) {
+        (self.year, self.month, self.day)
+    }
+
+    /// The day of a spreadsheet date serial (days since 1899-12-30, the 1900 system as
+    /// Excel and LibreOffice store it); the time of day is ignored. `None` outside 1945-9999.
+    pub fn from_serial(serial: f64) -> Option<Self> {
+        if !serial.is_finite() {
+            return None;
+        }
+        // Days from 1970-01-01, then the civil calendar (Howard Hinnant's algorithm).
+        let z = serial.floor() as i64 - 25_569 + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        let year = i32::try_from(year).ok().filter(|y| (1945..=9999).contains(y))?;
+        Some(Self { year, month, day })
+    }
+
+    /// A full day written `YYYY-MM-DD` or `DD/MM/YYYY` (`D/M/YYYY` too); `None` when it is
+    /// not a real calendar day from 1945 to 9999.
+    pub fn parse_day(s: &str) -> Option<Self> {
+        let s = s.trim();
+        if let Some(d) = parse_date(s) {
+            return d.day.map(|day| Self { year: d.year, month: d.month, day });
+        }
+        let parts: Vec<&str> = s.split('/').map(str::trim).collect();
+        let [d, m, y] = parts.as_slice() else { return None };
+        let digits = |p: &str, max: usize| !p.is_empty() && p.len() <= max && p.bytes().all(|b| b.is_ascii_digit());
+        if !(digits(d, 2) && digits(m, 2) && y.len() == 4 && digits(y, 4)) {
+            return None;
+        }
+        let (year, month, day) = (y.parse::<i32>().ok()?, m.parse::<u8>().ok()?, d.parse::<u8>().ok()?);
+        (vn::is_valid_date(year, month, day) && (1945..=9999).contains(&year)).then_some(Self { year, month, day })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DateParts;
+
+    #[test]
+    fn serials_and_written_days() {
+        let d = |year, month, day| Some(DateParts { year, month, day });
+        assert_eq!(DateParts::from_serial(44_656.0), d(2022, 4, 5));
+        assert_eq!(DateParts::from_serial(44_656.75), d(2022, 4, 5));
+        assert_eq!(DateParts::from_serial(45_351.0), d(2024, 2, 29));
+        assert_eq!(DateParts::from_serial(1.0), None);
+        assert_eq!(DateParts::parse_day("2022-04-05"), d(2022, 4, 5));
+        assert_eq!(DateParts::parse_day("05/04/2022"), d(2022, 4, 5));
+        assert_eq!(DateParts::parse_day("5/4/2022"), d(2022, 4, 5));
+        assert_eq!(DateParts::parse_day("31/04/2022"), None);
+        assert_eq!(DateParts::parse_day("2022-04"), None);
+        assert_eq!(DateParts::parse_day("ngày 5"), None);
+        assert_eq!(DateParts::from_serial(44_656.0).unwrap().short(), "05/04/2022");
+    }
+}

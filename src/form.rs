@@ -23,6 +23,9 @@ pub const FORM_VERSION: u32 = 1;
 /// The hidden sheet naming the form.
 pub const IDENTITY_SHEET: &str = "vanban-dinh-danh";
 
+/// The identity entry naming the `Ngày nộp` cell (forms made before it have none: no date).
+pub const DATE_KEY: &str = "ô ngày nộp";
+
 /// Columns of the form sheet: STT, label, unit of measure / status, figure / result.
 pub const STT_COL: u16 = 0;
 /// The label column (`Chỉ tiêu`, `Nhiệm vụ`).
@@ -54,6 +57,8 @@ pub struct FormLayout {
     pub unit_row: u32,
     /// Row of the unit's group.
     pub group_row: u32,
+    /// Row of the `Ngày nộp` input (the date in [`STATUS_COL`]).
+    pub date_row: u32,
     /// Row of each indicator, in configuration order (key, row).
     pub indicators: Vec<(String, u32)>,
     /// Tasks with their rows.
@@ -130,6 +135,7 @@ pub fn layout(config: &SummaryConfig) -> FormLayout {
         sheet: sheet_name(&config.form_id),
         unit_row: UNIT_ROW,
         group_row: UNIT_ROW + 1,
+        date_row: UNIT_ROW + 2,
         indicators,
         tasks,
         task_header,
@@ -214,6 +220,7 @@ struct Formats {
     unit: Format,
     input_number: Format,
     input_text: Format,
+    input_date: Format,
     percent: Format,
     guide: Format,
 }
@@ -244,6 +251,7 @@ impl Formats {
             group: boxed.clone().set_bold(),
             unit: boxed.clone().set_align(FormatAlign::Center),
             input_number: input.clone().set_num_format("#,##0").set_align(FormatAlign::Right),
+            input_date: input.clone().set_num_format("dd/mm/yyyy").set_align(FormatAlign::Center),
             input_text: input,
             percent: boxed.clone().set_num_format("0.00%").set_align(FormatAlign::Right),
             guide: base.clone().set_italic().set_text_wrap().set_align(FormatAlign::Top),
@@ -252,17 +260,23 @@ impl Formats {
 }
 
 /// The instructions printed under the tables.
-fn guide(config: &SummaryConfig, sheet: &str) -> Vec<String> {
+fn guide(config: &SummaryConfig, period: Period, sheet: &str) -> Vec<String> {
     vec![
         "Hướng dẫn:".into(),
         "1. Chỉ nhập vào các ô tô vàng; các ô khác đã khóa. Không chèn, xóa hay đổi chỗ dòng, cột và trang tính."
             .into(),
         "2. Số liệu là số nguyên không âm (0, 1, 2 …), không kèm chữ hay đơn vị tính; tỷ lệ tự tính, không nhập.".into(),
         "3. Chỉ tiêu không phát sinh thì nhập 0; ô để trống được coi là chưa nhập.".into(),
-        "4. Tình trạng nhiệm vụ: chọn trong danh sách (Chưa thực hiện, Đang thực hiện, Đã hoàn thành); ghi kết quả, sản phẩm đã có ở cột bên cạnh.".into(),
+        "4. Ghi ngày nộp báo cáo (ngày/tháng/năm) ở ô \"Ngày nộp báo cáo\"; báo cáo sau hạn nộp được ghi là nộp muộn."
+            .into(),
+        "5. Tình trạng nhiệm vụ: chọn trong danh sách (Chưa thực hiện, Đang thực hiện, Đã hoàn thành); ghi kết quả, sản phẩm đã có ở cột bên cạnh.".into(),
         format!(
-            "5. Lưu tệp dạng .xlsx, giữ nguyên tên tệp và trang tính \"{sheet}\", gửi về {} đúng hạn.",
-            crate::vn::upper(&config.issuer_name)
+            "6. Lưu tệp dạng .xlsx, giữ nguyên tên tệp và trang tính \"{sheet}\", gửi về {} {}.",
+            crate::vn::upper(&config.issuer_name),
+            match config.deadlines.get(&period) {
+                Some(d) => format!("chậm nhất ngày {}", d.short()),
+                None => "đúng hạn".into(),
+            }
         ),
     ]
 }
@@ -290,7 +304,7 @@ pub fn form_workbook(config: &SummaryConfig, period: Period, group: usize, unit:
     let lines = structure_lines(config, &lay);
     let id = workbook.add_worksheet();
     id.set_name(IDENTITY_SHEET)?;
-    let rows: [(&str, String); 7] = [
+    let rows: [(&str, String); 8] = [
         ("biểu", config.form_id.clone()),
         ("phiên bản", FORM_VERSION.to_string()),
         ("mã đơn vị", slug(unit_name)),
@@ -298,6 +312,7 @@ pub fn form_workbook(config: &SummaryConfig, period: Period, group: usize, unit:
         ("nhóm", group_name.clone()),
         ("kỳ", period.slug()),
         ("mã cấu trúc", structure_hash(&lines)),
+        (DATE_KEY, cell_name(lay.date_row, STATUS_COL)),
     ];
     for (r, (k, v)) in rows.iter().enumerate() {
         id.write_string(r as u32, 0, *k)?;
@@ -351,6 +366,19 @@ fn write_form_sheet(
     sheet.merge_range(lay.group_row, 0, lay.group_row, 1, "Thuộc nhóm:", &f.label)?;
     sheet.merge_range(lay.group_row, 2, lay.group_row, last, group_name, &f.locked_value)?;
     fit.cell(lay.group_row, 2, last, group_name, Style::REGULAR, 12.0);
+    // The day the unit sends it: what lateness is judged by (never the file's dates).
+    sheet.merge_range(lay.date_row, 0, lay.date_row, 1, "Ngày nộp báo cáo:", &f.label)?;
+    sheet.merge_range(lay.date_row, STATUS_COL, lay.date_row, last, "", &f.input_date)?;
+    let date_rule = DataValidation::new()
+        .allow_date(DataValidationRule::Between(
+            rust_xlsxwriter::ExcelDateTime::from_ymd(1945, 1, 1)?,
+            rust_xlsxwriter::ExcelDateTime::from_ymd(9999, 12, 31)?,
+        ))
+        .set_input_title("Ngày nộp")?
+        .set_input_message("Ngày gửi báo cáo, dạng ngày/tháng/năm (ví dụ 05/04/2022).")?
+        .set_error_title("Ngày nộp không hợp lệ")?
+        .set_error_message("Nhập một ngày có thật, dạng ngày/tháng/năm (ví dụ 05/04/2022).")?;
+    sheet.add_data_validation(lay.date_row, STATUS_COL, lay.date_row, STATUS_COL, &date_rule)?;
 
     // Indicator table: header, column codes, one row per indicator.
     for (c, h) in ["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu"].iter().enumerate() {
@@ -427,7 +455,7 @@ fn write_form_sheet(
     }
 
     // Instructions.
-    for (k, line) in guide(config, &lay.sheet).iter().enumerate() {
+    for (k, line) in guide(config, period, &lay.sheet).iter().enumerate() {
         let row = lay.end_row + k as u32;
         sheet.merge_range(row, 0, row, last, line, &f.guide)?;
         fit.cell(row, 0, last, line, Style::ITALIC, 12.0);

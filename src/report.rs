@@ -385,13 +385,15 @@ fn with_zeros(figures: &BTreeMap<String, u64>, summary: &Summary) -> BTreeMap<St
 /// total), as annex JSON for the loader.
 pub fn figures_annex(summary: &Summary) -> Value {
     let inds = &summary.config.indicators;
-    let cells = |figures: Option<&BTreeMap<String, u64>>| -> Map<String, Value> {
+    // `blank`: a unit's row, where a figure not entered stays empty (sums show 0).
+    let cells = |figures: Option<&BTreeMap<String, u64>>, blank: bool| -> Map<String, Value> {
         let mut m = Map::new();
         if let Some(fig) = figures {
             for ind in inds {
-                let text = match &ind.ratio {
-                    Some(r) => Summary::ratio(fig, r).map_or_else(|| "-".to_string(), |v| content::percent(v, 2)),
-                    None => content::number(*fig.get(&ind.key).unwrap_or(&0) as f64, 0),
+                let text = match (&ind.ratio, fig.get(&ind.key)) {
+                    (Some(r), _) => Summary::ratio(fig, r).map_or_else(|| "-".to_string(), |v| content::percent(v, 2)),
+                    (None, None) if blank => String::new(),
+                    (None, v) => content::number(*v.unwrap_or(&0) as f64, 0),
                 };
                 m.insert(format!("c_{}", ind.key), Value::String(text));
             }
@@ -400,13 +402,13 @@ pub fn figures_annex(summary: &Summary) -> Value {
     };
     let mut rows = Vec::new();
     for (g, group) in summary.groups.iter().enumerate() {
-        let mut row = cells(Some(&group.subtotal));
+        let mut row = cells(Some(&group.subtotal), false);
         row.insert("stt".into(), crate::vn::roman(g as u32 + 1).into());
         row.insert("bold".into(), true.into());
         row.insert("don_vi".into(), group.name.clone().into());
         rows.push(Value::Object(row));
         for (u, unit) in group.units.iter().enumerate() {
-            let mut row = cells(unit.figures.as_ref());
+            let mut row = cells(unit.figures.as_ref(), true);
             row.insert("stt".into(), (u + 1).to_string().into());
             row.insert("don_vi".into(), unit.name.clone().into());
             if let Some(note) = &unit.note {
@@ -415,7 +417,7 @@ pub fn figures_annex(summary: &Summary) -> Value {
             rows.push(Value::Object(row));
         }
     }
-    let mut total = cells(Some(&summary.total));
+    let mut total = cells(Some(&summary.total), false);
     total.insert("stt".into(), "".into());
     total.insert("bold".into(), true.into());
     total.insert("don_vi".into(), "TỔNG CỘNG".into());

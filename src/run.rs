@@ -119,15 +119,22 @@ pub fn gather(dir: &Path, config: Option<&PathBuf>, period: Option<&str>) -> Res
     Ok(Gathered { summary, failed, warnings, notes })
 }
 
-/// The units of a summary by submission state (`Đã nộp`, …), states in order of first
-/// appearance.
-pub fn submission_states(summary: &Summary) -> Vec<(&'static str, Vec<&str>)> {
-    let mut by_state: Vec<(&'static str, Vec<&str>)> = Vec::new();
+/// The units of a summary by submission state (`Đã nộp`, `Nộp muộn`, `Không hợp lệ`,
+/// `Chưa nộp`), states in order of first appearance; a late unit's name says when it sent
+/// (`Phòng Tư pháp (nộp 08/04/2022, muộn 3 ngày)`).
+pub fn submission_states(summary: &Summary) -> Vec<(&'static str, Vec<String>)> {
+    let mut by_state: Vec<(&'static str, Vec<String>)> = Vec::new();
     for unit in summary.groups.iter().flat_map(|g| &g.units) {
         let state = crate::sheet::submission_state(unit);
+        let name = match &unit.state {
+            summary::Submission::Late { date, .. } => {
+                format!("{} (nộp {}, {})", unit.name, date.short(), unit.state.detail())
+            }
+            _ => unit.name.clone(),
+        };
         match by_state.iter_mut().find(|(s, _)| *s == state) {
-            Some((_, names)) => names.push(&unit.name),
-            None => by_state.push((state, vec![&unit.name])),
+            Some((_, names)) => names.push(name),
+            None => by_state.push((state, vec![name])),
         }
     }
     by_state

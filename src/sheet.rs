@@ -541,8 +541,12 @@ fn write_summary_sheet(
                 let col = first_ind + i as u16;
                 match (&unit.figures, &ind.ratio) {
                     (Some(fig), Some(_)) => write_ratio(sheet, r, col, inds, ind, fig, first_ind, &f.percent)?,
+                    // Not entered: blank, so that the sums add only the given figures.
                     (Some(fig), None) => {
-                        sheet.write_number_with_format(r, col, *fig.get(&ind.key).unwrap_or(&0) as f64, &f.number)?;
+                        match fig.get(&ind.key) {
+                            Some(v) => sheet.write_number_with_format(r, col, *v as f64, &f.number)?,
+                            None => sheet.write_blank(r, col, &f.number)?,
+                        };
                     }
                     (None, _) => {
                         sheet.write_blank(r, col, &f.number)?;
@@ -581,6 +585,12 @@ fn write_summary_sheet(
     let note = if missing > 0 { format!("Thiếu {missing} đơn vị") } else { String::new() };
     sheet.write_string_with_format(total_row, note_col, &note, &f.note)?;
     fit.cell(total_row, note_col, note_col, &note, Style::ITALIC, 12.0);
+    // Figures not entered are blank: say what the sums then mean.
+    if s.reported().any(|u| u.figures.as_ref().is_some_and(|fig| s.not_entered(fig).next().is_some())) {
+        let text = "Ô để trống: đơn vị chưa nhập số liệu đó. Dòng cộng của nhóm và TỔNG CỘNG chỉ cộng các số liệu đã nhập (ô trống không được tính là 0).";
+        sheet.merge_range(total_row + 1, 0, total_row + 1, last_col, text, &f.note)?;
+        fit.cell(total_row + 1, 0, last_col, text, Style::ITALIC, 12.0);
+    }
 
     // Footer: place and date, then the two signatures.
     let foot = total_row + 2;
@@ -647,7 +657,12 @@ fn write_ratio(
     let value = Summary::ratio(figures, ratio);
     // 0/0 shows "-": a text result, so that viewers which do not recalculate show it too
     // (an empty cached result would be stored as 0 and read as 0,00 %).
-    let formula = format!("=IF(N({den})=0,\"-\",{num}/{den})");
+    let formula = if figures.contains_key(&ratio.0) && figures.contains_key(&ratio.1) {
+        format!("=IF(N({den})=0,\"-\",{num}/{den})")
+    } else {
+        // A figure not entered: no ratio (a blank would be read as 0).
+        format!("=IF(OR(ISBLANK({num}),ISBLANK({den}),N({den})=0),\"-\",{num}/{den})")
+    };
     let result = value.map_or_else(|| "-".to_string(), result_text);
     sheet.write_formula_with_format(row, col, rust_xlsxwriter::Formula::new(formula).set_result(result), format)?;
     Ok(())
@@ -735,7 +750,10 @@ fn write_unit_sheet(
                 Some(v) => sheet.write_number_with_format(r, 3, v, &f.percent)?,
                 None => sheet.write_blank(r, 3, &f.percent)?,
             },
-            None => sheet.write_number_with_format(r, 3, *figures.get(&ind.key).unwrap_or(&0) as f64, &f.number)?,
+            None => match figures.get(&ind.key) {
+                Some(v) => sheet.write_number_with_format(r, 3, *v as f64, &f.number)?,
+                None => sheet.write_string_with_format(r, 3, "chưa nhập", &f.note)?,
+            },
         };
     }
     let mut r = 4 + s.config.indicators.len() as u32;
@@ -793,7 +811,10 @@ fn write_units_long(sheet: &mut Worksheet, s: &Summary, f: &SummaryFormats) -> R
             fit.cell(r, 1, 1, &u.name, Style::REGULAR, 12.0);
             let fig = u.figures.clone().unwrap_or_default();
             for (i, ind) in s.config.indicators.iter().filter(|i| i.ratio.is_none()).enumerate() {
-                sheet.write_number_with_format(r, 2 + i as u16, *fig.get(&ind.key).unwrap_or(&0) as f64, &f.number)?;
+                match fig.get(&ind.key) {
+                    Some(v) => sheet.write_number_with_format(r, 2 + i as u16, *v as f64, &f.number)?,
+                    None => sheet.write_blank(r, 2 + i as u16, &f.number)?,
+                };
             }
             r += 1;
         }
@@ -811,13 +832,10 @@ fn write_units_long(sheet: &mut Worksheet, s: &Summary, f: &SummaryFormats) -> R
 /// The sheet listing the submission state of every expected unit.
 pub const SUBMISSION_SHEET: &str = "Tình trạng nộp";
 
-/// A unit's submission state for the period: `Đã nộp`, `Không hợp lệ` or `Chưa nộp`.
+/// A unit's submission state for the period: `Đã nộp`, `Nộp muộn`, `Không hợp lệ` or
+/// `Chưa nộp`.
 pub fn submission_state(unit: &crate::summary::UnitRow) -> &'static str {
-    match (&unit.figures, unit.note.as_deref()) {
-        (Some(_), _) => "Đã nộp",
-        (None, Some("Báo cáo không hợp lệ")) => "Không hợp lệ",
-        (None, _) => "Chưa nộp",
-    }
+    unit.state.label()
 }
 
 /// Every expected unit with its state, one row each (per unit, never per batch): the list
@@ -825,14 +843,22 @@ pub fn submission_state(unit: &crate::summary::UnitRow) -> &'static str {
 fn write_submission_sheet(sheet: &mut Worksheet, s: &Summary, f: &SummaryFormats) -> Result<(), SheetError> {
     sheet.set_name(SUBMISSION_SHEET)?;
     let mut fit = RowHeights::new();
-    for (c, w) in [6.0, 40.0, 30.0, 16.0].into_iter().enumerate() {
+    let headers = ["STT", "Đơn vị", "Nhóm", "Tình trạng", "Ngày nộp", "Ghi chú"];
+    let last = headers.len() as u16 - 1;
+    for (c, w) in [6.0, 40.0, 26.0, 14.0, 12.0, 36.0].into_iter().enumerate() {
         fit.set_width(sheet, c as u16, w)?;
     }
     let title = format!("TÌNH TRẠNG NỘP BÁO CÁO {}", vn::upper(&s.period.to_string()));
-    sheet.merge_range(0, 0, 0, 3, &title, &f.title)?;
-    fit.cell(0, 0, 3, &title, Style::BOLD, 14.0);
-    for (c, h) in ["STT", "Đơn vị", "Nhóm", "Tình trạng"].iter().enumerate() {
+    sheet.merge_range(0, 0, 0, last, &title, &f.title)?;
+    fit.cell(0, 0, last, &title, Style::BOLD, 14.0);
+    let deadline = match s.config.deadlines.get(&s.period) {
+        Some(d) => format!("(Hạn nộp: ngày {}; ngày nộp theo báo cáo của đơn vị)", d.short()),
+        None => "(Chưa đặt hạn nộp cho kỳ này)".to_string(),
+    };
+    sheet.merge_range(1, 0, 1, last, &deadline, &f.italic)?;
+    for (c, h) in headers.iter().enumerate() {
         sheet.write_string_with_format(2, c as u16, *h, &f.header)?;
+        fit.cell(2, c as u16, c as u16, h, Style::BOLD, 12.0);
     }
     let mut r = 3;
     for g in &s.groups {
@@ -841,8 +867,14 @@ fn write_submission_sheet(sheet: &mut Worksheet, s: &Summary, f: &SummaryFormats
             sheet.write_string_with_format(r, 1, &u.name, &f.text)?;
             sheet.write_string_with_format(r, 2, &g.name, &f.text)?;
             sheet.write_string_with_format(r, 3, submission_state(u), &f.text)?;
+            // The day as text: the same on every viewer, never reformatted to a locale.
+            let date = u.state.date().map(|d| d.short()).unwrap_or_default();
+            sheet.write_string_with_format(r, 4, &date, &f.stt)?;
+            let detail = u.state.detail();
+            sheet.write_string_with_format(r, 5, &detail, &f.text)?;
             fit.cell(r, 1, 1, &u.name, Style::REGULAR, 12.0);
             fit.cell(r, 2, 2, &g.name, Style::REGULAR, 12.0);
+            fit.cell(r, 5, 5, &detail, Style::REGULAR, 12.0);
             r += 1;
         }
     }

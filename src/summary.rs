@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use crate::annex::Row;
 use crate::data::{self, InputError, Problem};
+use crate::date::DateParts;
 use crate::period::{Period, PeriodKind};
 
 /// The name of the summary configuration looked for beside the reports.
@@ -83,6 +84,8 @@ pub struct SummaryConfig {
     pub plan: Option<crate::model::Document>,
     /// Which annex of the plan (id); the first when absent.
     pub annex: Option<String>,
+    /// Hạn nộp: the last day a report of a period is on time, by period.
+    pub deadlines: BTreeMap<Period, DateParts>,
 }
 
 /// Status of an annex task in a unit report.
@@ -123,6 +126,12 @@ pub struct UnitReport {
     pub figures: BTreeMap<String, u64>,
     /// Task statuses by annex STT.
     pub tasks: BTreeMap<String, TaskStatus>,
+    /// The day the unit sent it, as it says (`ngay_nop` in JSON, the `Ngày nộp` cell of a
+    /// form); never taken from the file's dates.
+    pub submitted: Option<DateParts>,
+    /// What the input stage flagged without refusing the report (a figure not entered …),
+    /// located as the other problems of its format (`/figures/van_ban`, `Biểu 01!D13`).
+    pub warnings: Vec<Problem>,
 }
 
 /// Figures of a row: reported values by indicator key.
@@ -133,12 +142,89 @@ pub type Figures = BTreeMap<String, u64>;
 pub struct UnitRow {
     /// Unit name as in the configuration.
     pub name: String,
-    /// Its figures; `None` when it did not report (or its report was refused).
+    /// Its figures; `None` when it did not report (or its report was refused). A figure
+    /// the unit did not enter is absent (shown blank, never counted as 0).
     pub figures: Option<Figures>,
     /// Note for the form (`Thiếu báo cáo`, `Báo cáo không hợp lệ`).
     pub note: Option<String>,
     /// Task statuses it reported.
     pub tasks: BTreeMap<String, TaskStatus>,
+    /// Its submission state for the period.
+    pub state: Submission,
+}
+
+/// A unit's submission state for the period, per unit (never per batch).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Submission {
+    /// Đã nộp: accepted, on time (or no deadline, or no date to judge by).
+    Submitted {
+        /// The day it says it was sent.
+        date: Option<DateParts>,
+    },
+    /// Nộp muộn: accepted, sent after the deadline.
+    Late {
+        /// The day it was sent.
+        date: DateParts,
+        /// The deadline.
+        deadline: DateParts,
+    },
+    /// Không hợp lệ: a report came but was refused.
+    Invalid {
+        /// Why (the first problem, and how many more).
+        reason: String,
+    },
+    /// Chưa nộp: no report.
+    Missing,
+}
+
+impl Submission {
+    /// `Đã nộp`, `Nộp muộn`, `Không hợp lệ`, `Chưa nộp`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Submitted { .. } => "Đã nộp",
+            Self::Late { .. } => "Nộp muộn",
+            Self::Invalid { .. } => "Không hợp lệ",
+            Self::Missing => "Chưa nộp",
+        }
+    }
+
+    /// The day the report says it was sent.
+    pub fn date(&self) -> Option<DateParts> {
+        match self {
+            Self::Submitted { date } => *date,
+            Self::Late { date, .. } => Some(*date),
+            _ => None,
+        }
+    }
+
+    /// What the state needs said: the lateness, or the reason of a refusal.
+    pub fn detail(&self) -> String {
+        match self {
+            Self::Late { date, deadline } => {
+                let days = days_between(*deadline, *date);
+                format!("muộn {days} ngày so với hạn {}", deadline.short())
+            }
+            Self::Invalid { reason } => reason.clone(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Whole days from `a` to `b`.
+fn days_between(a: DateParts, b: DateParts) -> i64 {
+    // Days since a fixed epoch (civil calendar), enough for a difference.
+    let n = |d: DateParts| {
+        let (y, m) = if d.month <= 2 {
+            (i64::from(d.year) - 1, i64::from(d.month) + 9)
+        } else {
+            (i64::from(d.year), i64::from(d.month) - 3)
+        };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * m + 2) / 5 + i64::from(d.day) - 1;
+        era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy
+    };
+    n(b) - n(a)
 }
 
 /// A group with its units and subtotal.
@@ -218,12 +304,58 @@ impl Summary {
     }
 
     /// Value of a ratio indicator over some figures, as a fraction; `None` when the
-    /// denominator is 0.
+    /// denominator is 0 or either figure was not entered.
     pub fn ratio(figures: &Figures, ratio: &(String, String)) -> Option<f64> {
-        let num = *figures.get(&ratio.0).unwrap_or(&0) as f64;
-        let den = *figures.get(&ratio.1).unwrap_or(&0) as f64;
+        let num = *figures.get(&ratio.0)? as f64;
+        let den = *figures.get(&ratio.1)? as f64;
         (den > 0.0).then(|| num / den)
     }
+
+    /// The raw indicators (not ratios) a unit's figures leave out: not entered.
+    pub fn not_entered<'a>(&'a self, figures: &'a Figures) -> impl Iterator<Item = &'a Indicator> {
+        not_entered(&self.config, figures)
+    }
+}
+
+/// The raw indicators (not ratios) absent from `figures`: not entered by the unit.
+pub fn not_entered<'a>(config: &'a SummaryConfig, figures: &'a Figures) -> impl Iterator<Item = &'a Indicator> {
+    config.indicators.iter().filter(move |i| i.ratio.is_none() && !figures.contains_key(&i.key))
+}
+
+/// Flag what a JSON report leaves out without being refused: every raw indicator (a
+/// warning at `/figures/<key>`; the value stays blank, never summed as 0), and `ngay_nop`
+/// when its period has a deadline (lateness cannot be judged).
+pub fn flag_not_entered(report: &mut UnitReport, config: &SummaryConfig) {
+    let mut found: Vec<Problem> = not_entered(config, &report.figures)
+        .map(|i| Problem { pointer: format!("/figures/{}", escape(&i.key)), message: not_entered_message(&i.label) })
+        .collect();
+    if report.submitted.is_none()
+        && let Some(deadline) = config.deadlines.get(&report.period)
+    {
+        found.push(Problem { pointer: "/ngay_nop".into(), message: no_date_message(*deadline) });
+    }
+    report.warnings.extend(found);
+}
+
+/// The warning for a report without its submission day in a period with a deadline.
+pub fn no_date_message(deadline: DateParts) -> String {
+    format!("chưa ghi ngày nộp: không xét được nộp đúng hạn (hạn nộp {}); coi là đã nộp", deadline.short())
+}
+
+/// A refused report's reason in one line: its first problem, and how many more.
+pub fn refusal_reason(e: &InputError) -> String {
+    let Some(first) = e.problems.first() else { return String::new() };
+    let first =
+        if first.pointer.is_empty() { first.message.clone() } else { format!("{}: {}", first.pointer, first.message) };
+    match e.problems.len() {
+        1 => first,
+        n => format!("{first} (và {} lỗi khác)", n - 1),
+    }
+}
+
+/// The warning for a figure not entered.
+pub fn not_entered_message(label: &str) -> String {
+    format!("chưa nhập \"{label}\": để trống trong biểu tổng hợp, không cộng vào tổng (không phát sinh thì ghi 0)")
 }
 
 // ---------------------------------------------------------------------------------------
@@ -246,6 +378,8 @@ struct RawConfig {
     groups: Vec<RawGroup>,
     #[serde(default)]
     footer: Option<RawFooter>,
+    #[serde(default)]
+    han_nop: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -307,6 +441,8 @@ struct RawReport {
     figures: BTreeMap<String, u64>,
     #[serde(default)]
     tasks: BTreeMap<String, String>,
+    #[serde(default)]
+    ngay_nop: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -425,6 +561,19 @@ pub fn load_config(path: &Path) -> Result<SummaryConfig, InputError> {
     if groups.iter().all(|g| g.units.is_empty()) {
         push("/groups".into(), "cần danh sách đơn vị phải báo cáo".into());
     }
+    let mut deadlines = BTreeMap::new();
+    for (k, v) in &raw.han_nop {
+        let at = format!("/han_nop/{}", escape(k));
+        match (Period::parse(k), DateParts::parse_day(v)) {
+            (Some(p), Some(d)) => {
+                deadlines.insert(p, d);
+            }
+            (None, _) => {
+                push(at, format!("kỳ \"{k}\" không hợp lệ (ví dụ: quy-1-2022, 6-thang-2022, 9-thang-2022, nam-2022)"))
+            }
+            (_, None) => push(at, format!("hạn nộp \"{v}\" không phải là ngày dạng YYYY-MM-DD (ví dụ \"2022-04-05\")")),
+        }
+    }
     let mut at_plan = |message: String| problems.push(Problem { pointer: "/plan".into(), message });
     let plan = match &raw.plan {
         None => None,
@@ -513,6 +662,7 @@ pub fn load_config(path: &Path) -> Result<SummaryConfig, InputError> {
         footer: footer.unwrap_or_default(),
         plan,
         annex: raw.annex,
+        deadlines,
     })
 }
 
@@ -564,6 +714,16 @@ pub fn load_report(path: &Path) -> Result<UnitReport, InputError> {
     if unit.is_empty() {
         push("/unit".into(), "không được để trống".into());
     }
+    let submitted = match &raw.ngay_nop {
+        None => None,
+        Some(s) => {
+            let d = DateParts::parse_day(s);
+            if d.is_none() {
+                push("/ngay_nop".into(), format!("\"{s}\" không phải là ngày dạng YYYY-MM-DD (ví dụ \"2022-04-05\")"));
+            }
+            d
+        }
+    };
     let mut figures = BTreeMap::new();
     for (k, v) in raw.figures {
         let at = format!("/figures/{}", escape(&k));
@@ -587,23 +747,29 @@ pub fn load_report(path: &Path) -> Result<UnitReport, InputError> {
             period,
             figures,
             tasks,
+            submitted,
+            warnings: Vec::new(),
         }),
         _ => Err(InputError { file: path.to_path_buf(), problems }),
     }
 }
 
-/// Every report of a folder: those that load, the units of those that do not (their rows
-/// say `Báo cáo không hợp lệ`), and the errors of the latter.
+/// The reports of a folder: those that load, the units of those that do not with the reason,
+/// and the errors of the latter.
+pub type Loaded = (Vec<UnitReport>, Vec<(String, String)>, Vec<InputError>);
+
+/// Every report of a folder: those that load, the units of those that do not with the
+/// reason (their rows say `Báo cáo không hợp lệ`), and the errors of the latter.
 ///
 /// # Errors
 /// The folder cannot be read.
-pub fn load_folder(dir: &Path) -> std::io::Result<(Vec<UnitReport>, Vec<String>, Vec<InputError>)> {
+pub fn load_folder(dir: &Path) -> std::io::Result<Loaded> {
     let (mut reports, mut unreadable, mut errors) = (Vec::new(), Vec::new(), Vec::new());
     for file in report_files(dir)? {
         match load_report(&file) {
             Ok(r) => reports.push(r),
             Err(e) => {
-                unreadable.extend(unit_of_unreadable(&file));
+                unreadable.extend(unit_of_unreadable(&file).map(|u| (u, refusal_reason(&e))));
                 errors.push(e);
             }
         }
@@ -652,12 +818,12 @@ pub fn report_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 /// # Errors
 /// A list of diagnostics when no period can be chosen.
 ///
-/// `unreadable`: units whose report file exists but could not be read (their rows say
-/// `Báo cáo không hợp lệ` rather than `Thiếu báo cáo`).
+/// `unreadable`: units whose report file exists but could not be read, with the reason
+/// (their rows say `Báo cáo không hợp lệ` rather than `Thiếu báo cáo`).
 pub fn summarise(
     config: SummaryConfig,
     reports: Vec<UnitReport>,
-    unreadable: &[String],
+    unreadable: &[(String, String)],
     period: Option<Period>,
 ) -> Result<Summary, Vec<Diagnostic>> {
     let period = match period {
@@ -704,8 +870,8 @@ pub fn summarise(
         }]);
     }
     let mut diagnostics = Vec::new();
-    let mut error = |r: &UnitReport, pointer: &str, message: String| {
-        diagnostics.push(Diagnostic { error: true, file: r.file.clone(), pointer: pointer.into(), message })
+    let error = |d: &mut Vec<Diagnostic>, r: &UnitReport, pointer: &str, message: String| {
+        d.push(Diagnostic { error: true, file: r.file.clone(), pointer: pointer.into(), message })
     };
     let expected: HashMap<String, (usize, usize)> = config
         .groups
@@ -716,12 +882,13 @@ pub fn summarise(
     let task_stts: Option<Vec<String>> =
         plan_tasks(&config).map(|t| t.into_iter().filter(|t| !t.is_group).map(|t| t.stt).collect());
     let mut accepted: HashMap<(usize, usize), UnitReport> = HashMap::new();
-    let mut refused: HashMap<(usize, usize), ()> =
-        unreadable.iter().filter_map(|u| expected.get(&unit_key(u))).map(|at| (*at, ())).collect();
+    let mut refused: HashMap<(usize, usize), String> =
+        unreadable.iter().filter_map(|(u, why)| expected.get(&unit_key(u)).map(|at| (*at, why.clone()))).collect();
     let mut first_file: HashMap<(usize, usize), PathBuf> = HashMap::new();
     for r in reports {
         let Some(&at) = expected.get(&unit_key(&r.unit)) else {
             error(
+                &mut diagnostics,
                 &r,
                 "/unit",
                 format!("đơn vị \"{}\" không có trong danh sách phải báo cáo ({})", r.unit, config.path.display()),
@@ -729,20 +896,21 @@ pub fn summarise(
             continue;
         };
         if r.period != period {
-            error(&r, "/period", format!("báo cáo {} lẫn vào kỳ tổng hợp {period}", r.period));
+            error(&mut diagnostics, &r, "/period", format!("báo cáo {} lẫn vào kỳ tổng hợp {period}", r.period));
             continue;
         }
         if let Some(prev) = first_file.get(&at) {
-            error(&r, "/unit", format!("đơn vị \"{}\" đã báo cáo trong {}", r.unit, prev.display()));
+            error(&mut diagnostics, &r, "/unit", format!("đơn vị \"{}\" đã báo cáo trong {}", r.unit, prev.display()));
             continue;
         }
         first_file.insert(at, r.file.clone());
+        let first_error = diagnostics.len();
         let mut ok = true;
         let group_name = &config.groups[at.0].name;
         if let Some(g) = &r.group
             && unit_key(g) != unit_key(group_name)
         {
-            error(&r, "/group", format!("đơn vị thuộc nhóm \"{group_name}\", không phải \"{g}\""));
+            error(&mut diagnostics, &r, "/group", format!("đơn vị thuộc nhóm \"{group_name}\", không phải \"{g}\""));
             ok = false;
         }
         for key in r.figures.keys() {
@@ -751,6 +919,7 @@ pub fn summarise(
                     let keys: Vec<&str> =
                         config.indicators.iter().filter(|i| i.ratio.is_none()).map(|i| i.key.as_str()).collect();
                     error(
+                        &mut diagnostics,
                         &r,
                         &format!("/figures/{key}"),
                         format!("chỉ tiêu \"{key}\" không có trong biểu (các chỉ tiêu: {})", keys.join(", ")),
@@ -759,6 +928,7 @@ pub fn summarise(
                 }
                 Some(i) if i.ratio.is_some() => {
                     error(
+                        &mut diagnostics,
                         &r,
                         &format!("/figures/{key}"),
                         format!("\"{key}\" là tỷ lệ, được tính từ tử số và mẫu số; không nhập"),
@@ -771,15 +941,34 @@ pub fn summarise(
         if let Some(stts) = &task_stts {
             for stt in r.tasks.keys() {
                 if !stts.contains(stt) {
-                    error(&r, &format!("/tasks/{stt}"), format!("phụ lục của kế hoạch không có nhiệm vụ số {stt}"));
+                    error(
+                        &mut diagnostics,
+                        &r,
+                        &format!("/tasks/{stt}"),
+                        format!("phụ lục của kế hoạch không có nhiệm vụ số {stt}"),
+                    );
                     ok = false;
                 }
             }
         }
         if ok {
+            diagnostics.extend(r.warnings.iter().map(|w| Diagnostic {
+                error: false,
+                file: r.file.clone(),
+                pointer: w.pointer.clone(),
+                message: w.message.clone(),
+            }));
             accepted.insert(at, r);
         } else {
-            refused.insert(at, ());
+            let found = &diagnostics[first_error..];
+            let reason = refusal_reason(&InputError {
+                file: r.file.clone(),
+                problems: found
+                    .iter()
+                    .map(|d| Problem { pointer: d.pointer.clone(), message: d.message.clone() })
+                    .collect(),
+            });
+            refused.insert(at, reason);
         }
     }
     let mut groups = Vec::new();
@@ -793,10 +982,32 @@ pub fn summarise(
                     for (k, v) in &r.figures {
                         add(&mut subtotal, k, *v).map_err(|m| overflow(&config, &format!("/groups/{g}"), m))?;
                     }
-                    units.push(UnitRow { name: name.clone(), figures: Some(r.figures), note: None, tasks: r.tasks });
+                    let blank: Vec<String> = config
+                        .indicators
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, i)| i.ratio.is_none() && !r.figures.contains_key(&i.key))
+                        .map(|(c, _)| (c + 1).to_string())
+                        .collect();
+                    let state = match (r.submitted, config.deadlines.get(&period)) {
+                        (Some(date), Some(deadline)) if date.key() > deadline.key() => {
+                            Submission::Late { date, deadline: *deadline }
+                        }
+                        (date, _) => Submission::Submitted { date },
+                    };
+                    let mut notes = Vec::new();
+                    if matches!(state, Submission::Late { .. }) {
+                        notes.push("Nộp muộn".to_string());
+                    }
+                    if !blank.is_empty() {
+                        notes.push(format!("Chưa nhập cột {}", blank.join(", ")));
+                    }
+                    let note = (!notes.is_empty()).then(|| notes.join("; "));
+                    units.push(UnitRow { name: name.clone(), figures: Some(r.figures), note, tasks: r.tasks, state });
                 }
                 None => {
-                    let refused = refused.contains_key(&(g, u));
+                    let why = refused.get(&(g, u));
+                    let refused = why.is_some();
                     if !refused {
                         diagnostics.push(Diagnostic {
                             error: false,
@@ -806,11 +1017,16 @@ pub fn summarise(
                         });
                     }
                     let note = if refused { "Báo cáo không hợp lệ" } else { "Thiếu báo cáo" };
+                    let state = match why {
+                        Some(reason) => Submission::Invalid { reason: reason.clone() },
+                        None => Submission::Missing,
+                    };
                     units.push(UnitRow {
                         name: name.clone(),
                         figures: None,
                         note: Some(note.into()),
                         tasks: BTreeMap::new(),
+                        state,
                     });
                 }
             }

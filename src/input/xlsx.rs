@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use calamine::{Data, Reader};
 
 use crate::data::{InputError, Problem};
+use crate::date::DateParts;
 use crate::form::{self, IDENTITY_SHEET, STATUS_COL, VALUE_COL};
 use crate::period::Period;
 use crate::summary::{SummaryConfig, TaskStatus, UnitReport};
@@ -35,11 +36,11 @@ pub fn form_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 ///
 /// # Errors
 /// The folder cannot be read.
-pub fn load_folder(
-    dir: &Path,
-    config: &SummaryConfig,
-) -> std::io::Result<(Vec<UnitReport>, Vec<String>, Vec<InputError>)> {
+pub fn load_folder(dir: &Path, config: &SummaryConfig) -> std::io::Result<crate::summary::Loaded> {
     let (mut reports, mut unreadable, mut errors) = crate::summary::load_folder(dir)?;
+    for r in &mut reports {
+        crate::summary::flag_not_entered(r, config);
+    }
     let files = form_files(dir)?;
     let results: Vec<_> = {
         use rayon::prelude::*;
@@ -49,7 +50,7 @@ pub fn load_folder(
         match r {
             Ok(report) => reports.push(report),
             Err((unit, e)) => {
-                unreadable.extend(unit);
+                unreadable.extend(unit.map(|u| (u, crate::summary::refusal_reason(&e))));
                 errors.push(e);
             }
         }
@@ -135,6 +136,7 @@ pub fn load_form(path: &Path, config: &SummaryConfig) -> Result<UnitReport, (Opt
     let mut problems = Vec::new();
     let at = |row: u32, col: u16| format!("{}!{}", lay.sheet, form::cell_name(row, col));
     let mut figures = BTreeMap::new();
+    let mut warnings = Vec::new();
     for (ind, (key, row)) in config.indicators.iter().zip(&lay.indicators) {
         if ind.ratio.is_some() {
             continue;
@@ -145,7 +147,14 @@ pub fn load_form(path: &Path, config: &SummaryConfig) -> Result<UnitReport, (Opt
             message: format!("{}: {what}; cần số nguyên không âm", ind.label),
         };
         match value {
-            None | Some(Data::Empty) => {}
+            None | Some(Data::Empty) => warnings.push(Problem {
+                pointer: at(*row, VALUE_COL),
+                message: crate::summary::not_entered_message(&ind.label),
+            }),
+            Some(Data::String(s)) if s.trim().is_empty() => warnings.push(Problem {
+                pointer: at(*row, VALUE_COL),
+                message: crate::summary::not_entered_message(&ind.label),
+            }),
             Some(Data::Int(i)) if *i >= 0 => {
                 figures.insert(key.clone(), *i as u64);
             }
@@ -164,6 +173,38 @@ pub fn load_form(path: &Path, config: &SummaryConfig) -> Result<UnitReport, (Opt
             },
             Some(Data::Error(e)) => problems.push(bad(format!("ô có lỗi công thức {e}"))),
             Some(other) => problems.push(bad(format!("giá trị \"{other}\""))),
+        }
+    }
+    // The day it was sent, from the `Ngày nộp` cell the identity names (none on older forms).
+    let mut submitted = None;
+    if get(form::DATE_KEY) == form::cell_name(lay.date_row, STATUS_COL) {
+        let pointer = at(lay.date_row, STATUS_COL);
+        let value = sheet.get_value((lay.date_row, u32::from(STATUS_COL)));
+        let parsed = match value {
+            None | Some(Data::Empty) => Ok(None),
+            Some(Data::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Data::DateTime(d)) => DateParts::from_serial(d.as_f64()).map(Some).ok_or_else(|| d.to_string()),
+            Some(Data::Float(f)) => DateParts::from_serial(*f).map(Some).ok_or_else(|| f.to_string()),
+            Some(Data::Int(i)) => DateParts::from_serial(*i as f64).map(Some).ok_or_else(|| i.to_string()),
+            Some(Data::DateTimeIso(s)) => {
+                DateParts::parse_day(s.get(..10).unwrap_or(s)).map(Some).ok_or_else(|| s.clone())
+            }
+            Some(Data::String(s)) => DateParts::parse_day(s).map(Some).ok_or_else(|| s.clone()),
+            Some(other) => Err(other.to_string()),
+        };
+        match parsed {
+            Ok(Some(d)) => submitted = Some(d),
+            Ok(None) => {
+                if let Some(deadline) = config.deadlines.get(&period) {
+                    warnings.push(Problem { pointer, message: crate::summary::no_date_message(*deadline) });
+                }
+            }
+            Err(v) => problems.push(Problem {
+                pointer,
+                message: format!(
+                    "ngày nộp \"{v}\" không đọc được; cần một ngày dạng ngày/tháng/năm (ví dụ 05/04/2022)"
+                ),
+            }),
         }
     }
     let mut tasks = BTreeMap::new();
@@ -195,6 +236,8 @@ pub fn load_form(path: &Path, config: &SummaryConfig) -> Result<UnitReport, (Opt
         period,
         figures,
         tasks,
+        submitted,
+        warnings,
     })
 }
 

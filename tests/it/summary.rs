@@ -604,6 +604,20 @@ fn fill_form(form: &Path, report: &Value, out: &Path) {
             sheet.write_string(row, col, label).unwrap();
         }
     }
+    // The submission day, in the cell the identity names: a date (`ngay_nop`) or text
+    // typed past the validation (`ngay_nop_text`).
+    if let Some(at) = (0..10).find(|r| cell(&id, *r, 0) == "ô ngày nộp").map(|r| cell(&id, r, 1)) {
+        let (row, col) = split(&at);
+        if let Some(d) = report["ngay_nop"].as_str() {
+            let p: Vec<u16> = d.split('-').map(|x| x.parse().unwrap()).collect();
+            let date = rust_xlsxwriter::ExcelDateTime::from_ymd(p[0], p[1] as u8, p[2] as u8).unwrap();
+            let format = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+            sheet.write_datetime_with_format(row, col, &date, &format).unwrap();
+        }
+        if let Some(t) = report["ngay_nop_text"].as_str() {
+            sheet.write_string(row, col, t).unwrap();
+        }
+    }
     let copy = book.add_worksheet();
     copy.set_name("vanban-dinh-danh").unwrap();
     for r in 0..id.height() as u32 {
@@ -729,4 +743,177 @@ fn form_resaved_by_libreoffice_reads_back() {
             assert_eq!(Some(v), sb.get((r, c)), "({r}, {c})");
         }
     }
+}
+
+/// A figure left empty in a filled form, or left out of a JSON report: a warning "chưa nhập"
+/// naming the cell or the JSON path; the unit still counts as submitted, its cell stays
+/// blank and the sums add only the figures given (never a blank as 0).
+#[test]
+fn figures_not_entered_are_warned_and_left_blank() {
+    let dir = sample_copy();
+    let out = vanban(&["form", "bao-cao", "-o", "forms", "--period", "quy-1-2022", "-q"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let q = dir.path().join("bao-cao/quy-1");
+    let read = |p: &Path| -> Value { serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap() };
+    let mut noi_vu = read(&q.join("phong-noi-vu.json"));
+    let van_ban = noi_vu["figures"]["van_ban"].as_f64().unwrap();
+    noi_vu["figures"].as_object_mut().unwrap().remove("van_ban");
+    std::fs::remove_file(q.join("phong-noi-vu.json")).unwrap();
+    fill_form(&dir.path().join("forms/02-phong-noi-vu.xlsx"), &noi_vu, &q.join("02-phong-noi-vu.xlsx"));
+    let mut tu_phap = read(&q.join("phong-tu-phap.json"));
+    let hoi_nghi = tu_phap["figures"]["hoi_nghi"].as_f64().unwrap();
+    tu_phap["figures"].as_object_mut().unwrap().remove("hoi_nghi");
+    write(&q.join("phong-tu-phap.json"), &tu_phap);
+
+    let (out, bytes) = run_summary(dir.path(), &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "warnings only: {err}");
+    for needle in [
+        "cảnh báo: bao-cao/quy-1/02-phong-noi-vu.xlsx: Biểu 01!D13: chưa nhập \"Văn bản chỉ đạo, hướng dẫn đã ban hành\"",
+        "cảnh báo: bao-cao/quy-1/phong-tu-phap.json: /figures/hoi_nghi: chưa nhập \"Số hội nghị, tập huấn\"",
+        "tình trạng nộp quý I năm 2022: Đã nộp 38 đơn vị",
+    ] {
+        assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
+    }
+    let bytes = bytes.unwrap();
+    let s = summary_sheet(&bytes);
+    let blank = |r: u32, c: u32| s.get_value((r, c)).is_none_or(|d| matches!(d, Data::Empty));
+    assert_eq!(cell(&s, 12, 1), "Phòng Nội vụ");
+    assert!(blank(12, 2), "not entered is blank, not 0: {:?}", s.get_value((12, 2)));
+    assert_eq!(cell(&s, 12, 13), "Chưa nhập cột 1");
+    assert_eq!(number(&s, 12, 3), noi_vu["figures"]["hoi_nghi"].as_f64().unwrap(), "its other figures are kept");
+    assert_eq!(cell(&s, 13, 1), "Phòng Tư pháp");
+    assert!(blank(13, 3));
+    assert_eq!(cell(&s, 13, 13), "Chưa nhập cột 2");
+    // Sums add the given figures only (cached values and formulas).
+    assert_eq!(number(&s, 10, 2), 12.0 - van_ban);
+    assert_eq!(number(&s, 10, 3), 1.0 - hoi_nghi);
+    let total_row = 22 + 1 + 28;
+    assert_eq!(number(&s, total_row, 2), 69.0 - van_ban);
+    assert!(cell(&s, total_row + 1, 0).contains("chỉ cộng các số liệu đã nhập"), "{}", cell(&s, total_row + 1, 0));
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+    let unit = wb.worksheet_range("Phòng Nội vụ").unwrap();
+    assert_eq!(cell(&unit, 3, 3), "chưa nhập");
+    let states = wb.worksheet_range("Tình trạng nộp").unwrap();
+    let row = (3..states.height() as u32).find(|r| cell(&states, *r, 1) == "Phòng Nội vụ").unwrap();
+    assert_eq!(cell(&states, row, 3), "Đã nộp");
+}
+
+/// Deadlines: `han_nop` per period in tong-hop.json; the submission day from the form's
+/// `Ngày nộp` cell or the report's `ngay_nop`; every expected unit's state listed, per unit:
+/// đã nộp, nộp muộn, không hợp lệ (with the reason), chưa nộp.
+#[test]
+fn submission_states_with_a_deadline() {
+    let dir = sample_copy();
+    let cfg_path = dir.path().join("bao-cao/tong-hop.json");
+    let mut cfg: Value = serde_json::from_str(&std::fs::read_to_string(&cfg_path).unwrap()).unwrap();
+    cfg["han_nop"] = json!({"quy-1-2022": "2022-04-05"});
+    write(&cfg_path, &cfg);
+    let out = vanban(&["form", "bao-cao", "-o", "forms", "--period", "quy-1-2022", "-q"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The form asks for the day, as a validated date, and says the deadline.
+    let bytes = std::fs::read(dir.path().join("forms/02-phong-noi-vu.xlsx")).unwrap();
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+    let s = wb.worksheet_range("Biểu 01").unwrap();
+    assert_eq!(cell(&s, 9, 0), "Ngày nộp báo cáo:");
+    let guide: String = (30..s.height() as u32).map(|r| cell(&s, r, 0)).collect::<Vec<_>>().join("\n");
+    assert!(guide.contains("chậm nhất ngày 05/04/2022"), "{guide}");
+    assert!(part(&bytes, "xl/worksheets/sheet1.xml").contains("type=\"date\""), "date validation");
+
+    let q = dir.path().join("bao-cao/quy-1");
+    let read = |p: &Path| -> Value { serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap() };
+    let set = |name: &str, key: &str, v: &str| {
+        let mut r = read(&q.join(name));
+        r[key] = json!(v);
+        r
+    };
+    // A form sent three days late; another whose day cannot be read.
+    let noi_vu = set("phong-noi-vu.json", "ngay_nop", "2022-04-08");
+    std::fs::remove_file(q.join("phong-noi-vu.json")).unwrap();
+    fill_form(&dir.path().join("forms/02-phong-noi-vu.xlsx"), &noi_vu, &q.join("02-phong-noi-vu.xlsx"));
+    let tn = set("phong-tai-nguyen-va-moi-truong.json", "ngay_nop_text", "hôm qua");
+    std::fs::remove_file(q.join("phong-tai-nguyen-va-moi-truong.json")).unwrap();
+    fill_form(
+        &dir.path().join("forms/05-phong-tai-nguyen-va-moi-truong.xlsx"),
+        &tn,
+        &q.join("05-phong-tai-nguyen.xlsx"),
+    );
+    // JSON: one day late, on the day itself, an impossible day.
+    let v = set("van-phong-hdnd-va-ubnd-huyen.json", "ngay_nop", "2022-04-06");
+    write(&q.join("van-phong-hdnd-va-ubnd-huyen.json"), &v);
+    let v = set("phong-tu-phap.json", "ngay_nop", "2022-04-05");
+    write(&q.join("phong-tu-phap.json"), &v);
+    let v = set("phong-tai-chinh-ke-hoach.json", "ngay_nop", "2022-04-31");
+    write(&q.join("phong-tai-chinh-ke-hoach.json"), &v);
+
+    let (out, bytes) = run_summary(dir.path(), &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for needle in [
+        "lỗi: bao-cao/quy-1/phong-tai-chinh-ke-hoach.json: /ngay_nop: \"2022-04-31\" không phải là ngày dạng YYYY-MM-DD",
+        "lỗi: bao-cao/quy-1/05-phong-tai-nguyen.xlsx: Biểu 01!C10: ngày nộp \"hôm qua\" không đọc được",
+        "cảnh báo: bao-cao/quy-1/phong-giao-duc-va-dao-tao.json: /ngay_nop: chưa ghi ngày nộp: không xét được nộp đúng hạn (hạn nộp 05/04/2022)",
+        "tình trạng nộp quý I năm 2022: Nộp muộn 2 đơn vị: Văn phòng HĐND và UBND huyện (nộp 06/04/2022, muộn 1 ngày so với hạn 05/04/2022), Phòng Nội vụ (nộp 08/04/2022, muộn 3 ngày so với hạn 05/04/2022)",
+        "tình trạng nộp quý I năm 2022: Đã nộp 34 đơn vị",
+        "tình trạng nộp quý I năm 2022: Không hợp lệ 2 đơn vị: Phòng Tài chính - Kế hoạch, Phòng Tài nguyên và Môi trường",
+        "tình trạng nộp quý I năm 2022: Chưa nộp 1 đơn vị: UBND xã Hồng Phong",
+    ] {
+        assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
+    }
+    assert!(!err.contains("phong-tu-phap.json: /ngay_nop"), "{err}");
+    let bytes = bytes.unwrap();
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+    let st = wb.worksheet_range("Tình trạng nộp").unwrap();
+    assert_eq!(cell(&st, 1, 0), "(Hạn nộp: ngày 05/04/2022; ngày nộp theo báo cáo của đơn vị)");
+    let headers: Vec<String> = (0..6).map(|c| cell(&st, 2, c)).collect();
+    assert_eq!(headers, ["STT", "Đơn vị", "Nhóm", "Tình trạng", "Ngày nộp", "Ghi chú"]);
+    let row = |name: &str| -> Vec<String> {
+        let r = (3..st.height() as u32).find(|r| cell(&st, *r, 1) == name).unwrap_or_else(|| panic!("{name}"));
+        (3..6).map(|c| cell(&st, r, c)).collect()
+    };
+    assert_eq!(row("Văn phòng HĐND và UBND huyện"), ["Nộp muộn", "06/04/2022", "muộn 1 ngày so với hạn 05/04/2022"]);
+    assert_eq!(row("Phòng Nội vụ"), ["Nộp muộn", "08/04/2022", "muộn 3 ngày so với hạn 05/04/2022"]);
+    assert_eq!(row("Phòng Tư pháp"), ["Đã nộp", "05/04/2022", ""]);
+    let invalid = row("Phòng Tài chính - Kế hoạch");
+    assert_eq!(invalid[0], "Không hợp lệ");
+    assert!(invalid[2].starts_with("/ngay_nop: \"2022-04-31\" không phải là ngày"), "{invalid:?}");
+    let invalid = row("Phòng Tài nguyên và Môi trường");
+    assert!(invalid[2].starts_with("Biểu 01!C10: ngày nộp \"hôm qua\""), "{invalid:?}");
+    assert_eq!(row("Phòng Giáo dục và Đào tạo"), ["Đã nộp", "", ""]);
+    assert_eq!(row("UBND xã Hồng Phong"), ["Chưa nộp", "", ""]);
+    assert_eq!(st.height(), 3 + 39, "one row per expected unit");
+    let sum = summary_sheet(&bytes);
+    assert_eq!(cell(&sum, 12, 13), "Nộp muộn");
+}
+
+/// `build` finds a period folder holding only filled forms, and rebuilds it when a form
+/// changes (its bytes are part of the item's fingerprint).
+#[test]
+fn build_reads_a_folder_of_forms_only() {
+    let dir = sample_copy();
+    let out = vanban(&["form", "bao-cao", "-o", "forms", "--period", "quy-3-2022", "-q"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let q3 = dir.path().join("bao-cao/quy-3");
+    std::fs::create_dir_all(&q3).unwrap();
+    let form = dir.path().join("forms/02-phong-noi-vu.xlsx");
+    fill_form(&form, &json!({"figures": {"van_ban": 4}, "tasks": {}}), &q3.join("02.xlsx"));
+    let build = || vanban(&["build", ".", "-o", "out", "--summary", "json"], dir.path());
+    let status_of_q3 = |o: &Output| -> String {
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .find(|v| v["input"].as_str().is_some_and(|i| i.contains("quy-3")))
+            .map(|v| v["status"].as_str().unwrap_or_default().to_string())
+            .unwrap_or_default()
+    };
+    let first = build();
+    assert_eq!(status_of_q3(&first), "ok", "{}", stderr(&first));
+    let bytes = std::fs::read(dir.path().join("out/bao-cao/quy-3/tong-hop-quy-3-2022.xlsx")).unwrap();
+    assert_eq!(number(&summary_sheet(&bytes), 12, 2), 4.0);
+    assert!(stderr(&first).contains("02.xlsx: Biểu 01!D14: chưa nhập"), "{}", stderr(&first));
+    fill_form(&form, &json!({"figures": {"van_ban": 5}, "tasks": {}}), &q3.join("02.xlsx"));
+    let second = build();
+    assert_eq!(status_of_q3(&second), "ok", "a changed form is rebuilt: {}", stderr(&second));
+    let bytes = std::fs::read(dir.path().join("out/bao-cao/quy-3/tong-hop-quy-3-2022.xlsx")).unwrap();
+    assert_eq!(number(&summary_sheet(&bytes), 12, 2), 5.0);
 }
