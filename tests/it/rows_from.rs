@@ -260,9 +260,9 @@ fn files_that_are_not_usable_workbooks_are_refused_in_vietnamese() {
     let d = tmp.path();
     clerk_sheet(&d.join("nhiem-vu.xlsx"));
     std::fs::write(d.join("van-ban.xlsx"), "đây không phải bảng tính").unwrap();
-    let fixtures = root().join("tests/fixtures");
-    std::fs::copy(fixtures.join("rows-password.xlsx"), d.join("mat-khau.xlsx")).unwrap();
-    std::fs::copy(fixtures.join("rows-old.xls"), d.join("cu.xls")).unwrap();
+    let fixtures = root().join("tests/fixtures/rows");
+    std::fs::copy(fixtures.join("password.xlsx"), d.join("mat-khau.xlsx")).unwrap();
+    std::fs::copy(fixtures.join("old.xls"), d.join("cu.xls")).unwrap();
     let mut zip = std::fs::read(d.join("nhiem-vu.xlsx")).unwrap();
     zip.truncate(zip.len() / 2);
     std::fs::write(d.join("hong.xlsx"), zip).unwrap();
