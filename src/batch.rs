@@ -64,8 +64,33 @@ impl Job {
 /// # Errors
 /// The folder cannot be read.
 pub fn discover(root: &Path, exclude: Option<&Path>) -> std::io::Result<Vec<Job>> {
+    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
+    let skipped = |e: &walkdir::DirEntry| {
+        e.depth() > 0 && (e.file_name().to_string_lossy().starts_with('.') || exclude.is_some_and(|x| x == e.path()))
+    };
     let mut jobs = Vec::new();
-    walk(root, root, exclude, &mut jobs)?;
+    // Depth first in name order (reproducible); links are not followed into folders.
+    let mut entries = walkdir::WalkDir::new(root).sort_by_file_name().into_iter().filter_entry(|e| !skipped(e));
+    while let Some(entry) = entries.next() {
+        let entry = entry?;
+        let p = entry.path();
+        if entry.file_type().is_dir() {
+            // A folder with tong-hop.json: its subfolders are reporting periods, nothing deeper.
+            let config = p.join(summary::CONFIG_NAME);
+            if config.is_file() {
+                entries.skip_current_dir();
+                for e in sorted_entries(p)? {
+                    let p = e.path();
+                    if e.file_type()?.is_dir() && has_reports(&p) {
+                        jobs.push(Job::Reports { rel: rel(&p), dir: p, config: config.clone() });
+                    }
+                }
+            }
+        } else if p.extension().is_some_and(|x| x == "json") && entry.depth() > 0 {
+            let parent = p.parent().map(rel).unwrap_or_default();
+            jobs.push(Job::Document { input: p.to_path_buf(), rel: parent });
+        }
+    }
     Ok(jobs)
 }
 
@@ -79,34 +104,6 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<std::fs::DirEntry>> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
     Ok(entries)
-}
-
-fn walk(root: &Path, dir: &Path, exclude: Option<&Path>, jobs: &mut Vec<Job>) -> std::io::Result<()> {
-    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
-    let config = dir.join(summary::CONFIG_NAME);
-    if config.is_file() {
-        for e in sorted_entries(dir)? {
-            let p = e.path();
-            if e.file_type()?.is_dir() && has_reports(&p) {
-                jobs.push(Job::Reports { rel: rel(&p), dir: p, config: config.clone() });
-            }
-        }
-        return Ok(());
-    }
-    for e in sorted_entries(dir)? {
-        let p = e.path();
-        let hidden = e.file_name().to_string_lossy().starts_with('.');
-        if hidden || exclude.is_some_and(|x| x == p) {
-            continue;
-        }
-        if e.file_type()?.is_dir() {
-            walk(root, &p, exclude, jobs)?;
-        } else if p.extension().is_some_and(|x| x == "json") {
-            let parent = p.parent().map(rel).unwrap_or_default();
-            jobs.push(Job::Document { input: p, rel: parent });
-        }
-    }
-    Ok(())
 }
 
 /// What a finished job reports.

@@ -297,20 +297,12 @@ pub fn outside(root: &Path, file: &Path) -> Option<String> {
     }
 }
 
-/// Walk a file or directory (sorted, so that the result is reproducible).
+/// Every file under a file or directory, in name order (reproducible).
 fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    if path.is_file() {
-        out.push(path.to_path_buf());
-        return Ok(());
-    }
-    let mut entries: Vec<_> = std::fs::read_dir(path)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let p = entry.path();
-        if entry.file_type()?.is_dir() {
-            collect_files(&p, out)?;
-        } else {
-            out.push(p);
+    for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
+        let entry = entry?;
+        if !entry.file_type().is_dir() {
+            out.push(entry.into_path());
         }
     }
     Ok(())
