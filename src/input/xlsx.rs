@@ -118,7 +118,12 @@ fn read_cells<R: std::io::Read + std::io::Seek>(
     rows: u32,
     cols: u32,
 ) -> Result<Option<Cells>, String> {
-    let broken = || format!("trang tính \"{}\" bị hỏng, không đọc được; mở bằng Excel hoặc LibreOffice rồi lưu lại", printable(name));
+    let broken = || {
+        format!(
+            "trang tính \"{}\" bị hỏng, không đọc được; mở bằng Excel hoặc LibreOffice rồi lưu lại",
+            printable(name)
+        )
+    };
     let mut reader = match wb.worksheet_cells_reader(name) {
         Ok(r) => r,
         Err(calamine::XlsxError::WorksheetNotFound(_)) => return Ok(None),
@@ -176,8 +181,7 @@ fn check_zip(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
         let n = if keep {
             (&mut entry).take(MAX_FORM_PART_BYTES + 1).read_to_end(&mut data)
         } else {
-            std::io::copy(&mut (&mut entry).take(MAX_FORM_PART_BYTES + 1), &mut std::io::sink())
-                .map(|n| n as usize)
+            std::io::copy(&mut (&mut entry).take(MAX_FORM_PART_BYTES + 1), &mut std::io::sink()).map(|n| n as usize)
         }
         .map_err(|_| NOT_XLSX.to_string())? as u64;
         total += n;
@@ -255,7 +259,9 @@ fn read_form(path: &Path, config: &SummaryConfig) -> Result<UnitReport, (Option<
                 calamine::XlsxError::Zip(_) => {
                     "không phải tệp Excel .xlsx, tệp bị hỏng hoặc có đặt mật khẩu (bỏ mật khẩu rồi lưu lại dạng .xlsx)"
                 }
-                _ => "tệp Excel bị hỏng (thiếu hoặc hỏng phần bên trong); mở bằng Excel hoặc LibreOffice rồi lưu lại dạng .xlsx",
+                _ => {
+                    "tệp Excel bị hỏng (thiếu hoặc hỏng phần bên trong); mở bằng Excel hoặc LibreOffice rồi lưu lại dạng .xlsx"
+                }
             };
             return fail(None, "", reason.to_string());
         }
@@ -509,4 +515,12 @@ fn too_large(v: &str) -> String {
 /// A formula error as some writers store its cached result: text such as `#DIV/0!`, `#REF!`.
 fn is_error_text(s: &str) -> bool {
     matches!(s.trim(), "#DIV/0!" | "#REF!" | "#VALUE!" | "#NAME?" | "#N/A" | "#NUM!" | "#NULL!")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn workbook_text_is_printed_on_one_line_without_escapes() {
+        assert_eq!(super::printable("Phòng\n\u{1b}[2J\u{7f}\u{2028}x"), "Phòng\\n\\u{1b}[2J\\u{7f}\\u{2028}x");
+    }
 }

@@ -5,6 +5,7 @@ mod common;
 mod annex;
 mod build;
 mod cli;
+mod forms;
 mod golden;
 mod layout;
 mod library;
