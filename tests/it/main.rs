@@ -6,6 +6,7 @@ mod annex;
 mod build;
 mod cli;
 mod family;
+mod forms;
 mod golden;
 mod layout;
 mod library;
