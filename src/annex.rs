@@ -46,6 +46,10 @@ pub struct Column {
     pub align: Align,
 }
 
+/// The columns the tracking workbook adds after a task annex's own (and that a sheet of
+/// rows may carry: they are not the annex's).
+pub const TRACKING_COLUMNS: [&str; 3] = ["Tình trạng", "Kết quả / sản phẩm đã có", "Ghi chú"];
+
 /// Key of the generated number column.
 pub const STT: &str = "stt";
 

@@ -64,8 +64,33 @@ impl Job {
 /// # Errors
 /// The folder cannot be read.
 pub fn discover(root: &Path, exclude: Option<&Path>) -> std::io::Result<Vec<Job>> {
+    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
+    let skipped = |e: &walkdir::DirEntry| {
+        e.depth() > 0 && (e.file_name().to_string_lossy().starts_with('.') || exclude.is_some_and(|x| x == e.path()))
+    };
     let mut jobs = Vec::new();
-    walk(root, root, exclude, &mut jobs)?;
+    // Depth first in name order (reproducible); links are not followed into folders.
+    let mut entries = walkdir::WalkDir::new(root).sort_by_file_name().into_iter().filter_entry(|e| !skipped(e));
+    while let Some(entry) = entries.next() {
+        let entry = entry?;
+        let p = entry.path();
+        if entry.file_type().is_dir() {
+            // A folder with tong-hop.json: its subfolders are reporting periods, nothing deeper.
+            let config = p.join(summary::CONFIG_NAME);
+            if config.is_file() {
+                entries.skip_current_dir();
+                for e in sorted_entries(p)? {
+                    let p = e.path();
+                    if e.file_type()?.is_dir() && has_reports(&p) {
+                        jobs.push(Job::Reports { rel: rel(&p), dir: p, config: config.clone() });
+                    }
+                }
+            }
+        } else if p.extension().is_some_and(|x| x == "json") && entry.depth() > 0 {
+            let parent = p.parent().map(rel).unwrap_or_default();
+            jobs.push(Job::Document { input: p.to_path_buf(), rel: parent });
+        }
+    }
     Ok(jobs)
 }
 
@@ -79,34 +104,6 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<std::fs::DirEntry>> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
     Ok(entries)
-}
-
-fn walk(root: &Path, dir: &Path, exclude: Option<&Path>, jobs: &mut Vec<Job>) -> std::io::Result<()> {
-    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
-    let config = dir.join(summary::CONFIG_NAME);
-    if config.is_file() {
-        for e in sorted_entries(dir)? {
-            let p = e.path();
-            if e.file_type()?.is_dir() && has_reports(&p) {
-                jobs.push(Job::Reports { rel: rel(&p), dir: p, config: config.clone() });
-            }
-        }
-        return Ok(());
-    }
-    for e in sorted_entries(dir)? {
-        let p = e.path();
-        let hidden = e.file_name().to_string_lossy().starts_with('.');
-        if hidden || exclude.is_some_and(|x| x == p) {
-            continue;
-        }
-        if e.file_type()?.is_dir() {
-            walk(root, &p, exclude, jobs)?;
-        } else if p.extension().is_some_and(|x| x == "json") {
-            let parent = p.parent().map(rel).unwrap_or_default();
-            jobs.push(Job::Document { input: p, rel: parent });
-        }
-    }
-    Ok(())
 }
 
 /// What a finished job reports.
@@ -356,7 +353,7 @@ impl Builder<'_> {
             if d.error { refused.push(d.to_string()) } else { warnings.push(d.to_string()) }
         }
         let out_dir = self.out.join(rel);
-        let (pdf_path, xlsx_path) = report::output_paths(&sum.period, &out_dir);
+        let (pdf_path, xlsx_path) = crate::naming::report_paths(&sum.period, &out_dir);
         let date_line = summary::date_line(&sum.config.place, None, sum.period.year);
         let xlsx = crate::sheet::summary_workbook(&sum, self.time, &date_line)?;
         let mut written = Vec::new();
@@ -389,7 +386,8 @@ fn first_reports_dir(config: &Path) -> Option<PathBuf> {
     sorted_entries(dir).ok()?.into_iter().map(|e| e.path()).find(|p| p.is_dir() && has_reports(p))
 }
 
-/// Files a document or configuration names (`body_file`, `plan` and the plan's own body),
+/// Files a document or configuration names (`body_file`, annexes' `rows_from`, `plan` and
+/// the plan's own files),
 /// so that a change there rebuilds the job.
 fn referenced_files(json_path: &Path) -> Vec<PathBuf> {
     referenced_files_at(json_path, true)
@@ -404,6 +402,12 @@ fn referenced_files_at(json_path: &Path, follow_plan: bool) -> Vec<PathBuf> {
     let mut out = Vec::new();
     if let Some(b) = value.get("body_file").and_then(|v| v.as_str()) {
         out.push(dir.join(b));
+    }
+    // Annex rows kept in a workbook: editing the workbook rebuilds the document.
+    if let Some(annexes) = value.get("annexes").and_then(|v| v.as_array()) {
+        for f in annexes.iter().filter_map(|a| a.get("rows_from")?.as_str()) {
+            out.push(dir.join(f));
+        }
     }
     if follow_plan && let Some(p) = value.get("plan").and_then(|v| v.as_str()) {
         let plan = dir.join(p);

@@ -422,9 +422,7 @@ fn summary(args: &SummaryArgs) -> Outcome {
         error(format!("--strict: có {failed} lỗi, {warnings} cảnh báo; không ghi {}", args.output.display()));
         return Outcome::finished(1);
     }
-    let written = crate::sheet::summary_workbook(&summary, export::CreationTime::from_env(), &date_line)
-        .map_err(crate::ItemError::from)
-        .and_then(|bytes| Ok(output::write_atomic(&args.output, &bytes)?));
+    let written = crate::run::write_summary(&summary, &date_line, &args.output, export::CreationTime::from_env());
     if let Err(e) = written {
         error(e);
         return Outcome::finished(1);
@@ -493,21 +491,9 @@ fn report(args: &ReportArgs) -> Outcome {
         previous: previous.as_ref(),
     };
     let time = export::CreationTime::from_env();
-    let (pdf_path, xlsx_path) = crate::report::output_paths(&summary.period, &args.output);
-    // The workbook first: a report that cannot be laid out still leaves the figures and
-    // the submission list.
-    let result = crate::isolate(|| {
-        let xlsx = crate::sheet::summary_workbook(&summary, time, &date_line)?;
-        output::write_atomic(&xlsx_path, &xlsx)?;
-        let doc = crate::report::build(&summary, &content, &request)?;
-        let options =
-            crate::RenderOptions { tracking_workbook: false, ..crate::RenderOptions::default() }.with_time(time);
-        let rendered = crate::render(&engine, &doc, options)?;
-        output::write_atomic(&pdf_path, &rendered.pdf)?;
-        Ok(rendered)
-    });
+    let result = crate::run::write_report(&engine, &content, &summary, &request, &date_line, &args.output, time);
     match result {
-        Ok(rendered) => {
+        Ok(crate::run::ReportWritten { rendered, pdf: pdf_path, xlsx: xlsx_path }) => {
             for w in &rendered.warnings {
                 eprintln!("cảnh báo: {w}");
             }

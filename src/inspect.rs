@@ -6,7 +6,7 @@
 
 use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
 use typst::text::{FontStyle, FontWeight};
-use typst::visualize::Geometry;
+use typst::visualize::{CurveItem, Geometry};
 use typst_layout::PagedDocument;
 
 /// The ND30 text area of any page (Phụ lục I, I.3: the smallest margins allowed), in mm
@@ -130,6 +130,20 @@ pub struct Rule {
     pub length: f64,
 }
 
+/// A vertical rule (a stroked line, a segment of a stroked curve or a thin filled
+/// rectangle): a table's column rules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VRule {
+    /// 0-based page index.
+    pub page: usize,
+    /// Horizontal position (mm from the left).
+    pub x: f64,
+    /// Upper end (mm from the top).
+    pub y0: f64,
+    /// Lower end (mm from the top).
+    pub y1: f64,
+}
+
 /// One printed line: runs sharing a baseline, left to right.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
@@ -190,6 +204,8 @@ pub struct Inspection {
     pub runs: Vec<TextRun>,
     /// All horizontal rules.
     pub rules: Vec<Rule>,
+    /// All vertical rules.
+    pub vrules: Vec<VRule>,
 }
 
 impl Inspection {
@@ -198,7 +214,7 @@ impl Inspection {
         let mut out = Self::default();
         for (i, page) in doc.pages().iter().enumerate() {
             out.pages.push((mm(page.frame.width()), mm(page.frame.height())));
-            walk(&page.frame, Transform::identity(), i, &mut out);
+            walk(&page.frame, Transform::identity(), i, &mut out, None);
         }
         out
     }
@@ -275,13 +291,32 @@ impl Inspection {
     }
 }
 
-fn walk(frame: &Frame, ts: Transform, page: usize, out: &mut Inspection) {
+/// A clipping rectangle in page coordinates (left, top, right, bottom; typst units).
+type Clip = Option<(Abs, Abs, Abs, Abs)>;
+
+fn walk(frame: &Frame, ts: Transform, page: usize, out: &mut Inspection, clip: Clip) {
     for (pos, item) in frame.items() {
         let at = pos.transform(ts);
         match item {
             FrameItem::Group(group) => {
                 let inner = ts.pre_concat(Transform::translate(pos.x, pos.y)).pre_concat(group.transform);
-                walk(&group.frame, inner, page, out);
+                // A clipped group (a table row drawing its column rules) shows only what
+                // lies inside its frame.
+                let clip = match group.clip {
+                    Some(_) => {
+                        let (a, b) = (
+                            Point::zero().transform(inner),
+                            Point::new(group.frame.width(), group.frame.height()).transform(inner),
+                        );
+                        let (l, t, r, bt) = (a.x.min(b.x), a.y.min(b.y), a.x.max(b.x), a.y.max(b.y));
+                        Some(match clip {
+                            Some((cl, ct, cr, cb)) => (l.max(cl), t.max(ct), r.min(cr), bt.min(cb)),
+                            None => (l, t, r, bt),
+                        })
+                    }
+                    None => clip,
+                };
+                walk(&group.frame, inner, page, out, clip);
             }
             FrameItem::Text(text) => {
                 let info = text.font.font().info();
@@ -300,14 +335,44 @@ fn walk(frame: &Frame, ts: Transform, page: usize, out: &mut Inspection) {
                 });
             }
             FrameItem::Shape(shape, _) => {
-                let (length, thin) = match &shape.geometry {
-                    Geometry::Line(to) if to.y.approx_eq(Abs::zero()) => (to.x, true),
-                    Geometry::Rect(size) => (size.x, size.y.to_pt() <= 1.0),
-                    _ => (Abs::zero(), false),
+                let segment = |from: Point, to: Point, out: &mut Inspection| {
+                    let (a, b) = ((*pos + from).transform(ts), (*pos + to).transform(ts));
+                    let (l, t, r, bt) = clip.unwrap_or((Abs::inf() * -1.0, Abs::inf() * -1.0, Abs::inf(), Abs::inf()));
+                    if (a.y - b.y).to_pt().abs() < 0.01 && a.x != b.x {
+                        let (x0, x1) = (a.x.min(b.x).max(l), a.x.max(b.x).min(r));
+                        if x0 < x1 && a.y >= t && a.y <= bt {
+                            out.rules.push(Rule { page, x: mm(x0), y: mm(a.y), length: mm(x1 - x0) });
+                        }
+                    } else if (a.x - b.x).to_pt().abs() < 0.01 && a.y != b.y {
+                        let (y0, y1) = (a.y.min(b.y).max(t), a.y.max(b.y).min(bt));
+                        if y0 < y1 && a.x >= l && a.x <= r {
+                            out.vrules.push(VRule { page, x: mm(a.x), y0: mm(y0), y1: mm(y1) });
+                        }
+                    }
                 };
-                if thin && length > Abs::zero() {
-                    let end = Point::new(pos.x + length, pos.y).transform(ts);
-                    out.rules.push(Rule { page, x: mm(at.x), y: mm(at.y), length: mm(end.x - at.x) });
+                match &shape.geometry {
+                    Geometry::Line(to) => segment(Point::zero(), *to, out),
+                    Geometry::Rect(size) if size.y.to_pt() <= 1.0 => {
+                        segment(Point::zero(), Point::new(size.x, Abs::zero()), out);
+                    }
+                    Geometry::Rect(size) if size.x.to_pt() <= 1.0 => {
+                        segment(Point::zero(), Point::new(Abs::zero(), size.y), out);
+                    }
+                    Geometry::Curve(curve) => {
+                        let mut at = Point::zero();
+                        for item in &curve.0 {
+                            match item {
+                                CurveItem::Move(p) => at = *p,
+                                CurveItem::Line(p) => {
+                                    segment(at, *p, out);
+                                    at = *p;
+                                }
+                                CurveItem::Cubic(_, _, p) => at = *p,
+                                CurveItem::Close => {}
+                            }
+                        }
+                    }
+                    _ => {}
                 }
             }
             _ => {}

@@ -9,7 +9,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
 use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Duration};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
@@ -20,12 +19,17 @@ use typst_layout::PagedDocument;
 
 pub use crate::date::DateParts;
 
-use crate::body::Block;
-use crate::model::Document;
+use crate::view::LayoutInput;
 
 /// The templates compiled into the binary: (virtual path, text).
-pub const EMBEDDED_TEMPLATES: &[(&str, &str)] =
-    &[("/main.typ", include_str!("../templates/main.typ")), ("/vanban.typ", include_str!("../templates/vanban.typ"))];
+/// `main.typ` picks the family's template; `vanban.typ` re-exports `common.typ` (the
+/// blocks every family shares) and one file per layout family (`named.typ`: Mẫu 1.4).
+pub const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
+    ("/main.typ", include_str!("../templates/main.typ")),
+    ("/vanban.typ", include_str!("../templates/vanban.typ")),
+    ("/common.typ", include_str!("../templates/common.typ")),
+    ("/named.typ", include_str!("../templates/named.typ")),
+];
 
 /// The fonts compiled into the binary (Liberation Serif, SIL OFL 1.1, metric-compatible
 /// with Times New Roman, full Vietnamese coverage).
@@ -293,20 +297,12 @@ pub fn outside(root: &Path, file: &Path) -> Option<String> {
     }
 }
 
-/// Walk a file or directory (sorted, so that the result is reproducible).
+/// Every file under a file or directory, in name order (reproducible).
 fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    if path.is_file() {
-        out.push(path.to_path_buf());
-        return Ok(());
-    }
-    let mut entries: Vec<_> = std::fs::read_dir(path)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let p = entry.path();
-        if entry.file_type()?.is_dir() {
-            collect_files(&p, out)?;
-        } else {
-            out.push(p);
+    for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
+        let entry = entry?;
+        if !entry.file_type().is_dir() {
+            out.push(entry.into_path());
         }
     }
     Ok(())
@@ -382,124 +378,6 @@ impl World for DocWorld<'_> {
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         Datetime::from_ymd(self.today.year, self.today.month, self.today.day)
-    }
-}
-
-/// What the template receives as `/data.json`: every string already composed by Rust
-/// (date line, Số line, punctuation), so the template only places things.
-#[derive(Debug, Clone, Serialize)]
-pub struct LayoutInput {
-    /// Font family list for `text(font: …)`; only loaded families, so no warnings.
-    pub font: Vec<String>,
-    /// The document date, for `datetime.today()`.
-    pub today: DateParts,
-    /// PDF metadata title.
-    pub meta_title: String,
-    /// PDF metadata author.
-    pub meta_author: String,
-    /// Chủ quản lines.
-    pub issuer_parent: Vec<String>,
-    /// Issuer lines.
-    pub issuer_name: Vec<String>,
-    /// `Số: 18/KH-UBND`.
-    pub so: String,
-    /// `Ninh Giang, ngày 28 tháng 01 năm 2022`.
-    pub date_line: String,
-    /// `KẾ HOẠCH`.
-    pub title: String,
-    /// Trích yếu lines.
-    pub trich_yeu: Vec<String>,
-    /// Căn cứ paragraphs, punctuated, as runs (italic or upright by the document family).
-    pub can_cu: Vec<Vec<crate::body::Run>>,
-    /// Kính gửi lines (empty: none).
-    pub kinh_gui: Vec<String>,
-    /// Body blocks.
-    pub body: Vec<Block>,
-    /// Nơi nhận lines as printed.
-    pub noi_nhan: Vec<String>,
-    /// ô 7a lines.
-    pub signer_lines: Vec<String>,
-    /// Họ tên.
-    pub signer_name: String,
-    /// Annexes, laid out after the document (or alone, see `annex_only`).
-    pub annexes: Vec<AnnexInput>,
-    /// Lay out only the annexes (a separately filed annex).
-    pub annex_only: bool,
-    /// The 10 pt line top right of a separately filed annex's first page.
-    pub annex_signature_line: Option<String>,
-}
-
-/// One annex as the template receives it.
-#[derive(Debug, Clone, Serialize)]
-pub struct AnnexInput {
-    /// `Phụ lục` / `Phụ lục II`.
-    pub label: String,
-    /// Title in capitals.
-    pub title: String,
-    /// `(Kèm theo Kế hoạch số …)`.
-    pub reference: String,
-    /// Landscape pages?
-    pub landscape: bool,
-    /// Columns.
-    pub columns: Vec<crate::annex::Column>,
-    /// Numbered rows.
-    pub rows: Vec<crate::annex::Row>,
-}
-
-impl AnnexInput {
-    fn new(doc: &Document, index: usize) -> Self {
-        let a = &doc.annexes[index];
-        Self {
-            label: doc.annex_label(index),
-            title: crate::vn::upper(&a.title),
-            reference: doc.annex_reference(),
-            landscape: a.landscape,
-            columns: a.columns.clone(),
-            rows: a.rows.clone(),
-        }
-    }
-}
-
-impl LayoutInput {
-    /// Compose the layout input of a document.
-    pub fn new(doc: &Document, family: &str) -> Self {
-        let author = doc.issuer.full_name.clone().unwrap_or_else(|| doc.issuer.name.join(" "));
-        Self {
-            font: vec![family.to_string()],
-            today: doc.date.into(),
-            meta_title: format!(
-                "{} {} - {}",
-                doc.doc_type.name,
-                doc.so_ky_hieu().replace('\u{a0}', ""),
-                doc.trich_yeu_text()
-            ),
-            meta_author: author,
-            issuer_parent: doc.issuer.parent.clone(),
-            issuer_name: doc.issuer.name.clone(),
-            so: doc.so_line(),
-            date_line: doc.date_line(),
-            title: doc.doc_type.title(),
-            trich_yeu: doc.trich_yeu.clone(),
-            can_cu: doc.can_cu_lines().iter().map(|c| crate::body::plain(c, doc.can_cu_italic)).collect(),
-            kinh_gui: doc.kinh_gui_lines(),
-            body: doc.body.clone(),
-            noi_nhan: doc.noi_nhan_lines(),
-            signer_lines: doc.signer.title_lines(),
-            signer_name: doc.signer.name.clone(),
-            annexes: (0..doc.annexes.len()).map(|i| AnnexInput::new(doc, i)).collect(),
-            annex_only: false,
-            annex_signature_line: None,
-        }
-    }
-
-    /// The layout input of annex `index` filed as its own PDF.
-    pub fn standalone_annex(doc: &Document, family: &str, index: usize) -> Self {
-        let mut input = Self::new(doc, family);
-        input.annexes = vec![AnnexInput::new(doc, index)];
-        input.annex_only = true;
-        input.annex_signature_line = Some(doc.annex_signature_line());
-        input.meta_title = format!("{} - {}", input.annexes[0].label, input.meta_title);
-        input
     }
 }
 

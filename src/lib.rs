@@ -4,7 +4,8 @@
 //!
 //! 1. [`input`]: load + validate JSON (and the body text) into a [`model::Document`];
 //!    filled Excel forms into the same unit reports;
-//! 2. [`layout`]: the composed view ([`layout::LayoutInput`]) laid out with typst (one
+//! 2. [`view`]: the composed view ([`view::LayoutInput`]: what every family shares, plus
+//!    one part per layout family), laid out by [`layout`] with typst (one
 //!    [`layout::Engine`] per run, reused for every document);
 //! 3. [`renderer`]: one [`renderer::Renderer`] per output format (PDF through [`export`],
 //!    XLSX through [`sheet`]), file names from [`naming`];
@@ -22,6 +23,7 @@ pub mod bench;
 pub mod body;
 pub mod content;
 pub mod date;
+pub mod diag;
 pub mod doctype;
 pub mod export;
 pub mod form;
@@ -41,6 +43,7 @@ pub mod run;
 pub mod sheet;
 pub mod summary;
 pub mod textfit;
+pub mod view;
 pub mod vn;
 
 /// The JSON loader under its historical name (`vanban::data::load`).

@@ -20,13 +20,25 @@
 
 use crate::annex::Annex;
 use crate::body::Block;
-use crate::doctype::DocType;
+use crate::doctype::{DocType, FamilyKind};
 use crate::vn;
 
-/// An administrative document (văn bản hành chính), validated.
+/// An administrative document (văn bản hành chính), validated: what every ND30 layout
+/// family shares ([`Header`]), what its family adds ([`Family`]) and its annexes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
-    /// Loại văn bản (Kế hoạch, Báo cáo …).
+    /// Ô 1-5, 7 and 9b: issuer, số and ký hiệu, place and date, trích yếu, signer, Nơi nhận.
+    pub header: Header,
+    /// What the layout family of the type adds (căn cứ, body, Kính gửi …).
+    pub family: Family,
+    /// Phụ lục, in order (any family may carry annexes: ND30 Phụ lục I, IV).
+    pub annexes: Vec<Annex>,
+}
+
+/// What every document has, whatever its layout family.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    /// Loại văn bản (Kế hoạch, Báo cáo …); its family is the variant of [`Document::family`].
     pub doc_type: &'static DocType,
     /// Cơ quan ban hành (ô 2).
     pub issuer: Issuer,
@@ -40,26 +52,88 @@ pub struct Document {
     pub date: IssueDate,
     /// Trích yếu, one entry per line as the drafter broke it.
     pub trich_yeu: Vec<String>,
-    /// Căn cứ: legal bases, one paragraph each, punctuated `;` … `.` by the tool.
-    pub can_cu: Vec<String>,
-    /// Are the căn cứ set in italics (decisions, Mẫu 1.1-1.3) or upright as body text
-    /// leading into the issuing sentence (plans, reports: Mẫu 1.4)?
-    pub can_cu_italic: bool,
-    /// How the last căn cứ ends: `.`, or, upright căn cứ leading into the issuing sentence
-    /// (`Ủy ban nhân dân tỉnh ban hành Kế hoạch … như sau:`), the `;` or `,` the clerk wrote.
-    pub can_cu_last: char,
-    /// Nội dung (ô 6).
-    pub body: Vec<Block>,
-    /// Kính gửi (ô 9a): recipients of a công văn, or of a tờ trình / báo cáo sent upward.
-    pub kinh_gui: Vec<String>,
     /// Nơi nhận items, without the leading `- ` and the closing `;`.
     pub noi_nhan: Vec<Recipient>,
     /// What follows `Lưu:` (`VT`, `VT, NV`).
     pub luu: String,
     /// Người ký (ô 7).
     pub signer: Signer,
-    /// Phụ lục, in order.
-    pub annexes: Vec<Annex>,
+}
+
+/// What a layout family adds to the [`Header`]: one variant per family of
+/// [`crate::doctype::FamilyKind`] that is laid out. A new family is one variant here, one
+/// view in [`crate::view`] and one typst template.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Family {
+    /// Mẫu 1.4, văn bản có tên loại (Kế hoạch, Báo cáo, Tờ trình …).
+    Named(Named),
+}
+
+impl Family {
+    /// The family, as the type table names it.
+    pub fn kind(&self) -> FamilyKind {
+        match self {
+            Self::Named(_) => FamilyKind::Named,
+        }
+    }
+
+    /// Kính gửi recipients (empty when the document has none).
+    pub fn kinh_gui(&self) -> &[String] {
+        match self {
+            Self::Named(n) => &n.kinh_gui,
+        }
+    }
+}
+
+/// Mẫu 1.4, văn bản có tên loại: the type name and trích yếu centred (ô 5a), căn cứ, an
+/// optional Kính gửi (a tờ trình or báo cáo sent upward), the body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Named {
+    /// Căn cứ (ô 6, before the body).
+    pub can_cu: CanCu,
+    /// Kính gửi (ô 9a): recipients of a tờ trình / báo cáo sent upward.
+    pub kinh_gui: Vec<String>,
+    /// Nội dung (ô 6).
+    pub body: Vec<Block>,
+}
+
+/// Căn cứ: the legal bases cited before the body.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CanCu {
+    /// One paragraph each, without the closing punctuation (the tool adds `;` … `.`).
+    pub items: Vec<String>,
+    /// Are the căn cứ set in italics (decisions, Mẫu 1.1-1.3) or upright as body text
+    /// leading into the issuing sentence (plans, reports: Mẫu 1.4)?
+    pub italic: bool,
+    /// How the last căn cứ ends: `.`, or, upright căn cứ leading into the issuing sentence
+    /// (`Ủy ban nhân dân tỉnh ban hành Kế hoạch … như sau:`), the `;` or `,` the clerk wrote.
+    pub last: char,
+}
+
+impl CanCu {
+    /// Căn cứ paragraphs, each ending `;`; the last ends [`Self::last`].
+    pub fn lines(&self) -> Vec<String> {
+        let n = self.items.len();
+        self.items
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{}{}", c, if i + 1 == n { self.last } else { ';' }))
+            .collect()
+    }
+}
+
+/// Kính gửi lines: one recipient → `Kính gửi: Sở Nội vụ`; several → one per line,
+/// `- X;` … `- Y.` (ND30 §3.9).
+pub fn kinh_gui_lines(kinh_gui: &[String]) -> Vec<String> {
+    match kinh_gui {
+        [] => Vec::new(),
+        [one] => vec![one.clone()],
+        many => many
+            .iter()
+            .enumerate()
+            .map(|(i, r)| format!("- {r}{}", if i + 1 == many.len() { '.' } else { ';' }))
+            .collect(),
+    }
 }
 
 /// One nơi nhận item; an item with sub-items prints `- UBND các xã, phường:` and then
@@ -184,7 +258,7 @@ impl Signer {
     }
 }
 
-impl Document {
+impl Header {
     /// `18/KH-UBND` (number blank in a draft).
     pub fn so_ky_hieu(&self) -> String {
         format!("{}/{}", vn::so(self.so), self.ky_hieu)
@@ -206,13 +280,18 @@ impl Document {
         self.trich_yeu.join(" ")
     }
 
+    /// The issuer as named in running text and metadata: its full name, else its
+    /// printed lines.
+    pub fn issuer_text(&self) -> String {
+        self.issuer.full_name.clone().unwrap_or_else(|| self.issuer.name.join(" "))
+    }
+
     /// Nơi nhận as printed: `- item;` … `- Lưu: VT.`; an item with sub-items ends `:` and
-    /// is followed by its `+ sub-item;` lines. With a Kính gửi the first item is
-    /// `- Như trên;` (ND30 §3.9).
-    pub fn noi_nhan_lines(&self) -> Vec<String> {
+    /// is followed by its `+ sub-item;` lines. After a Kính gửi (`kinh_gui`) the first
+    /// item is `- Như trên;` (ND30 §3.9).
+    pub fn noi_nhan_lines(&self, kinh_gui: bool) -> Vec<String> {
         let mut lines = Vec::new();
-        if !self.kinh_gui.is_empty() && self.noi_nhan.first().is_none_or(|i| !i.name.eq_ignore_ascii_case("Như trên"))
-        {
+        if kinh_gui && self.noi_nhan.first().is_none_or(|i| !i.name.eq_ignore_ascii_case("Như trên")) {
             lines.push("- Như trên;".to_string());
         }
         for r in &self.noi_nhan {
@@ -227,46 +306,16 @@ impl Document {
         lines
     }
 
-    /// Kính gửi lines: one recipient → `Kính gửi: Sở Nội vụ`; several → one per line,
-    /// `- X;` … `- Y.` (ND30 §3.9).
-    pub fn kinh_gui_lines(&self) -> Vec<String> {
-        match self.kinh_gui.as_slice() {
-            [] => Vec::new(),
-            [one] => vec![one.clone()],
-            many => many
-                .iter()
-                .enumerate()
-                .map(|(i, r)| format!("- {r}{}", if i + 1 == many.len() { '.' } else { ';' }))
-                .collect(),
-        }
-    }
-
-    /// Căn cứ paragraphs, each ending `;`; the last ends [`Self::can_cu_last`].
-    pub fn can_cu_lines(&self) -> Vec<String> {
-        let n = self.can_cu.len();
-        self.can_cu
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{}{}", c, if i + 1 == n { self.can_cu_last } else { ';' }))
-            .collect()
-    }
-
-    /// The heading of annex `index` (0-based): `Phụ lục` when it is the only one, else
-    /// `Phụ lục I`, `Phụ lục II` … (ND30: Roman numerals from two annexes).
-    pub fn annex_label(&self, index: usize) -> String {
-        annex_label(index, self.annexes.len())
-    }
-
     /// The italic line under an annex title: `(Kèm theo Kế hoạch số 18/KH-UBND ngày
     /// 28/01/2022 của Ủy ban nhân dân huyện Ninh Giang)`; blanks in a draft.
     pub fn annex_reference(&self) -> String {
         let d = self.date;
-        let issuer = self.issuer.full_name.clone().unwrap_or_else(|| self.issuer.name.join(" "));
         format!(
-            "(Kèm theo {} số {} ngày {} của {issuer})",
+            "(Kèm theo {} số {} ngày {} của {})",
             self.doc_type.name,
             self.so_ky_hieu(),
-            vn::date_short(d.year, d.month, d.day)
+            vn::date_short(d.year, d.month, d.day),
+            self.issuer_text()
         )
     }
 
@@ -289,6 +338,40 @@ impl Document {
     /// Is this still a draft (number or day blank)?
     pub fn is_draft(&self) -> bool {
         self.so.is_none() || self.date.day.is_none()
+    }
+}
+
+impl Document {
+    /// `18/KH-UBND` (number blank in a draft).
+    pub fn so_ky_hieu(&self) -> String {
+        self.header.so_ky_hieu()
+    }
+
+    /// The trích yếu on one line (for metadata and references).
+    pub fn trich_yeu_text(&self) -> String {
+        self.header.trich_yeu_text()
+    }
+
+    /// Nơi nhận as printed (see [`Header::noi_nhan_lines`]); `- Như trên;` first when the
+    /// family has a Kính gửi.
+    pub fn noi_nhan_lines(&self) -> Vec<String> {
+        self.header.noi_nhan_lines(!self.family.kinh_gui().is_empty())
+    }
+
+    /// The heading of annex `index` (0-based): `Phụ lục` when it is the only one, else
+    /// `Phụ lục I`, `Phụ lục II` … (ND30: Roman numerals from two annexes).
+    pub fn annex_label(&self, index: usize) -> String {
+        annex_label(index, self.annexes.len())
+    }
+
+    /// The italic line under an annex title (see [`Header::annex_reference`]).
+    pub fn annex_reference(&self) -> String {
+        self.header.annex_reference()
+    }
+
+    /// Is this still a draft (number or day blank)?
+    pub fn is_draft(&self) -> bool {
+        self.header.is_draft()
     }
 }
 

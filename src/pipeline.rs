@@ -61,14 +61,23 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 /// # Errors
 /// What `work` returns, or [`ItemError::Internal`].
 pub fn isolate<T>(work: impl FnOnce() -> Result<T, ItemError>) -> Result<T, ItemError> {
+    catch_panic(work).unwrap_or_else(|text| {
+        typst::comemo::evict(0);
+        Err(ItemError::Internal(text))
+    })
+}
+
+/// Run `work`; a panic inside it is returned as its text (the panic hook stays silent), so
+/// that the caller reports it for the one input that caused it.
+///
+/// # Errors
+/// The panic's text.
+pub fn catch_panic<T>(work: impl FnOnce() -> T) -> Result<T, String> {
     use std::sync::atomic::Ordering;
     ISOLATED.fetch_add(1, Ordering::SeqCst);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
     ISOLATED.fetch_sub(1, Ordering::SeqCst);
-    result.unwrap_or_else(|payload| {
-        typst::comemo::evict(0);
-        Err(ItemError::Internal(panic_text(payload.as_ref())))
-    })
+    result.map_err(|payload| panic_text(payload.as_ref()))
 }
 
 impl From<report::ReportError> for ItemError {

@@ -7,10 +7,11 @@ use typst_layout::PagedDocument;
 
 use crate::date::DateParts;
 use crate::export::{self, CreationTime};
-use crate::layout::{Engine, LayoutInput};
+use crate::layout::Engine;
 use crate::model::Document;
 use crate::naming::{ArtifactKind, file_name, output_stem};
 use crate::pipeline::ItemError;
+use crate::view::LayoutInput;
 use crate::{inspect, sheet};
 
 /// What to produce for a document.

@@ -7,7 +7,7 @@
 //! document, so every rule of the input format holds for generated reports too.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -656,11 +656,6 @@ fn load_frame(path: &Path) -> Result<Map<String, Value>, InputError> {
         return Err(InputError { file: path.to_path_buf(), problems });
     }
     data::read_json(path)
-}
-
-/// Output names: `bao-cao-quy-1-2022.pdf` and `tong-hop-quy-1-2022.xlsx`.
-pub fn output_paths(period: &Period, out_dir: &Path) -> (PathBuf, PathBuf) {
-    (out_dir.join(format!("bao-cao-{}.pdf", period.slug())), out_dir.join(format!("tong-hop-{}.xlsx", period.slug())))
 }
 
 #[cfg(test)]

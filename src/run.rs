@@ -158,6 +158,60 @@ pub fn date_line(place: &str, date: Option<&str>, year: i32) -> Result<String, C
     Ok(summary::date_line(place, parsed, year))
 }
 
+/// The summary workbook of a gathered summary, written atomically to `output`.
+///
+/// # Errors
+/// The workbook cannot be made or written.
+pub fn write_summary(
+    summary: &Summary,
+    date_line: &str,
+    output: &Path,
+    time: export::CreationTime,
+) -> Result<(), ItemError> {
+    let bytes = crate::sheet::summary_workbook(summary, time, date_line)?;
+    Ok(output::write_atomic(output, &bytes)?)
+}
+
+/// What [`write_report`] wrote.
+pub struct ReportWritten {
+    /// The laid-out report (pages, warnings).
+    pub rendered: Rendered,
+    /// The report's PDF (`bao-cao-<kỳ>.pdf`).
+    pub pdf: PathBuf,
+    /// The summary workbook beside it (`tong-hop-<kỳ>.xlsx`).
+    pub xlsx: PathBuf,
+}
+
+/// The periodic report of a gathered summary: the document made from the frame and the
+/// content template, laid out, and the summary workbook, both written into `out_dir`
+/// under the names of [`crate::naming::report_paths`]. A panic fails this item only.
+///
+/// # Errors
+/// The frame or template is unusable ([`ItemError::Input`], [`ItemError::Content`]: the
+/// run cannot start), or laying out or writing fails.
+pub fn write_report(
+    engine: &Engine,
+    content: &Content,
+    summary: &Summary,
+    request: &crate::report::ReportRequest<'_>,
+    date_line: &str,
+    out_dir: &Path,
+    time: export::CreationTime,
+) -> Result<ReportWritten, ItemError> {
+    let (pdf, xlsx) = crate::naming::report_paths(&summary.period, out_dir);
+    // The workbook first: a report that cannot be laid out still leaves the figures and
+    // the submission list.
+    crate::isolate(|| {
+        let workbook = crate::sheet::summary_workbook(summary, time, date_line)?;
+        output::write_atomic(&xlsx, &workbook)?;
+        let doc = crate::report::build(summary, content, request)?;
+        let options = RenderOptions { tracking_workbook: false, ..RenderOptions::default() }.with_time(time);
+        let rendered = crate::render(engine, &doc, options)?;
+        output::write_atomic(&pdf, &rendered.pdf)?;
+        Ok(ReportWritten { rendered, pdf, xlsx })
+    })
+}
+
 /// Check that no two inputs write the same PDF, before anything is written.
 ///
 /// # Errors

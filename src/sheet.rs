@@ -16,8 +16,7 @@ use crate::vn;
 /// The statuses a tracked task can take (data-validation list of `Tình trạng`).
 pub const STATUSES: [&str; 3] = ["Chưa thực hiện", "Đang thực hiện", "Đã hoàn thành"];
 
-/// The columns added for tracking, after the annex's own.
-pub const TRACKING_COLUMNS: [&str; 3] = ["Tình trạng", "Kết quả / sản phẩm đã có", "Ghi chú"];
+pub use crate::annex::TRACKING_COLUMNS;
 
 /// First row (0-based) of the table header; rows above are the title block.
 pub const HEADER_ROW: u32 = 4;
@@ -104,16 +103,16 @@ fn new_workbook() -> Workbook {
 /// load time, so this is not expected for validated documents).
 pub fn tracking_workbook(doc: &Document, time: CreationTime) -> Result<Vec<u8>, SheetError> {
     let mut workbook = new_workbook();
-    let (y, mo, d, h, mi, s) = time.fields(DateParts::from(doc.date));
+    let (y, mo, d, h, mi, s) = time.fields(DateParts::from(doc.header.date));
     let when = ExcelDateTime::from_ymd(y.clamp(1900, 9999) as u16, mo, d)?.and_hms(u16::from(h), mi, f64::from(s))?;
     workbook.set_properties(
         &DocProperties::new()
             .set_title(format!(
                 "Theo dõi thực hiện {} số {}",
-                doc.doc_type.name,
+                doc.header.doc_type.name,
                 doc.so_ky_hieu().replace(vn::NBSP, "")
             ))
-            .set_author(doc.issuer.full_name.clone().unwrap_or_else(|| doc.issuer.name.join(" ")))
+            .set_author(doc.header.issuer_text())
             .set_creation_datetime(&when),
     );
     let formats = Formats::new();
@@ -155,7 +154,8 @@ fn write_annex(
     sheet.merge_range(1, 0, 1, last_col, &reference, &f.subtitle)?;
     fit.cell(1, 0, last_col, &reference, Style::ITALIC, 13.0);
     if annex.kind == AnnexKind::Tasks {
-        let tracking = format!("Bảng theo dõi tiến độ thực hiện {}: {}", doc.doc_type.name, doc.trich_yeu_text());
+        let tracking =
+            format!("Bảng theo dõi tiến độ thực hiện {}: {}", doc.header.doc_type.name, doc.trich_yeu_text());
         sheet.merge_range(2, 0, 2, last_col, &tracking, &f.subtitle)?;
         fit.cell(2, 0, last_col, &tracking, Style::ITALIC, 13.0);
     }

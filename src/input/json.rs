@@ -2,8 +2,9 @@
 //! [`Document`], or a list of problems that each name the file, the JSON path and what
 //! was expected.
 //!
-//! This is the only stage that reads input files. Paths in the data (`body_file`) may
-//! only point inside the input's own directory.
+//! This is the only stage that reads input files. Paths in the data (`body_file`, an
+//! annex's `rows_from`, read by [`crate::input::annex_xlsx`]) may only point inside the
+//! input's own directory.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -15,53 +16,15 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 use crate::annex::{self, Annex, Column, Numbering, RawRow};
 use crate::body;
-use crate::doctype::{self, DocType};
+use crate::doctype::{self, DocType, FamilyKind};
 use crate::fsio;
-use crate::model::{Authority, Document, IssueDate, Issuer, Recipient, Signer};
+use crate::model::{Authority, CanCu, Document, Family, Header, IssueDate, Issuer, Named, Recipient, Signer};
 use crate::vn;
 
 use crate::date::date_shape;
 pub use crate::date::parse_date;
+pub use crate::diag::{InputError, Problem};
 pub use crate::fsio::{MAX_INPUT_BYTES, io_reason};
-
-/// One thing wrong with an input, located by a JSON pointer (RFC 6901, `""` = whole file).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// Where: `/signer/name`.
-    pub pointer: String,
-    /// What is wrong and what was expected, in Vietnamese.
-    pub message: String,
-}
-
-/// An input that cannot be used, with every problem found in it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InputError {
-    /// The input file as the user named it.
-    pub file: PathBuf,
-    /// The problems, in document order.
-    pub problems: Vec<Problem>,
-}
-
-impl InputError {
-    fn one(file: &Path, pointer: &str, message: impl Into<String>) -> Self {
-        Self { file: file.to_path_buf(), problems: vec![Problem { pointer: pointer.into(), message: message.into() }] }
-    }
-}
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, p) in self.problems.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            let pointer = if p.pointer.is_empty() { String::new() } else { format!("{}: ", p.pointer) };
-            write!(f, "{}: {pointer}{}", self.file.display(), p.message)?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for InputError {}
 
 // ---------------------------------------------------------------------------------------
 // The input format. Field names are the JSON keys; see README "Input format" and
@@ -115,7 +78,12 @@ struct RawAnnex {
     sheet_name: Option<String>,
     #[serde(default)]
     columns: Option<Vec<RawColumn>>,
-    rows: Vec<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default)]
+    rows: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default)]
+    rows_from: Option<String>,
+    #[serde(default)]
+    sheet: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -783,7 +751,7 @@ impl Validator<'_> {
         // Decisions cite their bases in italics; plans and the other named documents
         // upright, as body text leading into the issuing sentence. `can_cu_style` overrides.
         let can_cu_italic = match raw.can_cu_style.as_deref().map(str::trim) {
-            None => doc_type.is_some_and(|t| t.family == doctype::Family::Decision),
+            None => doc_type.is_some_and(|t| t.family == FamilyKind::Decision),
             Some("italic") => true,
             Some("upright") => false,
             Some(other) => {
@@ -852,24 +820,20 @@ impl Validator<'_> {
         let (Some(doc_type), Some(date)) = (doc_type, date) else {
             return Err(InputError::one(self.file, "", "dữ liệu không hợp lệ"));
         };
-        Ok(Document {
-            doc_type,
-            issuer,
-            so: raw.so,
-            ky_hieu,
-            place,
-            date,
-            trich_yeu,
-            can_cu,
-            can_cu_italic,
-            can_cu_last,
-            body,
-            kinh_gui,
-            noi_nhan,
-            luu,
-            signer,
-            annexes,
-        })
+        let header = Header { doc_type, issuer, so: raw.so, ky_hieu, place, date, trich_yeu, noi_nhan, luu, signer };
+        let can_cu = CanCu { items: can_cu, italic: can_cu_italic, last: can_cu_last };
+        // Only types of a laid-out family get here (`doc_type` refuses the others).
+        let family = match doc_type.family {
+            FamilyKind::Named => Family::Named(Named { can_cu, kinh_gui, body }),
+            _ => {
+                return Err(InputError::one(
+                    self.file,
+                    "/type",
+                    format!("loại \"{}\" chưa được hỗ trợ", doc_type.name),
+                ));
+            }
+        };
+        Ok(Document { header, family, annexes })
     }
 
     fn doc_type(&mut self, key: &str) -> Option<&'static DocType> {
@@ -1045,14 +1009,46 @@ impl Validator<'_> {
                 );
             }
             let stt_col = columns.iter().position(|c| c.key == annex::STT).unwrap_or(0);
-            let mut rows = Vec::with_capacity(raw.rows.len());
-            for (j, row) in raw.rows.iter().enumerate() {
-                if let Some(r) = self.annex_row(&at(&format!("/rows/{j}")), row, &columns, true) {
-                    rows.push(r);
-                }
+            if raw.sheet.is_some() && raw.rows_from.is_none() {
+                self.problem(&at("/sheet"), "\"sheet\" chỉ dùng cùng \"rows_from\" (tên trang tính trong tệp Excel)");
             }
-            if rows.iter().all(|r| matches!(r, RawRow::Group(..))) {
-                self.problem(&at("/rows"), "phụ lục cần ít nhất một dòng nhiệm vụ");
+            let (rows, rows_at) = match (&raw.rows, &raw.rows_from) {
+                (Some(json_rows), from) => {
+                    if from.is_some() {
+                        self.problem(
+                            &at("/rows_from"),
+                            "chỉ dùng một trong hai: \"rows\" (các dòng viết trong JSON) hoặc \"rows_from\" (tệp Excel)",
+                        );
+                    }
+                    let mut rows = Vec::with_capacity(json_rows.len());
+                    for (j, row) in json_rows.iter().enumerate() {
+                        if let Some(r) = self.annex_row(&at(&format!("/rows/{j}")), row, &columns, true) {
+                            rows.push(r);
+                        }
+                    }
+                    (Some(rows), at("/rows"))
+                }
+                (None, Some(f)) => {
+                    let request = crate::input::annex_xlsx::RowsRequest {
+                        columns: &columns,
+                        numbering,
+                        sheet: raw.sheet.as_deref(),
+                        default_sheet: &sheet_name,
+                    };
+                    (self.rows_from(&at("/rows_from"), f, &request), at("/rows_from"))
+                }
+                (None, None) => {
+                    self.problem(
+                        &at("/rows"),
+                        "thiếu trường bắt buộc: cần \"rows\" (các dòng) hoặc \"rows_from\" (tệp Excel chứa các dòng)",
+                    );
+                    (None, at("/rows"))
+                }
+            };
+            let rows = rows.unwrap_or_default();
+            // (A rows file that could not be read has its own problems.)
+            if (raw.rows.is_some() || !rows.is_empty()) && rows.iter().all(|r| matches!(r, RawRow::Group(..))) {
+                self.problem(&rows_at, "phụ lục cần ít nhất một dòng nhiệm vụ");
             }
             out.push(Annex {
                 id,
@@ -1236,28 +1232,66 @@ impl Validator<'_> {
         Some(RawRow::Item { cells, items, stt, bold })
     }
 
-    /// Read `body_file`, which must lie inside the directory of the JSON file.
-    fn body_file(&mut self, f: &str) -> Option<String> {
+    /// A file named by the data (`body_file`, `rows_from`), which must lie inside the
+    /// directory of the JSON file; `no_links` also refuses a symbolic link.
+    fn file_inside(&mut self, pointer: &str, f: &str, no_links: bool) -> Option<PathBuf> {
         let dir = self.file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let candidate = dir.join(f);
         let inside = match (dir.canonicalize(), candidate.canonicalize()) {
             (Ok(d), Ok(c)) => c.starts_with(&d),
             (_, Err(e)) => {
-                self.problem("/body_file", format!("không đọc được tệp \"{f}\" ({})", io_reason(&e)));
+                self.problem(pointer, format!("không đọc được tệp \"{f}\" ({})", io_reason(&e)));
                 return None;
             }
             (Err(e), _) => {
-                self.problem("/body_file", format!("không đọc được thư mục của tệp dữ liệu ({})", io_reason(&e)));
+                self.problem(pointer, format!("không đọc được thư mục của tệp dữ liệu ({})", io_reason(&e)));
                 return None;
             }
         };
         if !inside || Path::new(f).is_absolute() {
             self.problem(
-                "/body_file",
+                pointer,
                 format!("tệp \"{f}\" nằm ngoài thư mục của tệp dữ liệu; chỉ được dùng tệp trong cùng thư mục"),
             );
             return None;
         }
+        if no_links && std::fs::symlink_metadata(&candidate).is_ok_and(|m| m.file_type().is_symlink()) {
+            self.problem(pointer, format!("tệp \"{f}\" là liên kết (symlink); cần chính tệp, trong cùng thư mục"));
+            return None;
+        }
+        Some(candidate)
+    }
+
+    /// An annex's rows from a workbook (`rows_from`); `None` when it cannot be used (the
+    /// problems are recorded, named by file, sheet and cell).
+    fn rows_from(
+        &mut self,
+        pointer: &str,
+        f: &str,
+        request: &crate::input::annex_xlsx::RowsRequest<'_>,
+    ) -> Option<Vec<RawRow>> {
+        let f = self.required(pointer, f, false);
+        if f.is_empty() {
+            return None;
+        }
+        let path = self.file_inside(pointer, &f, true)?;
+        match crate::input::annex_xlsx::read_rows(&path, request) {
+            Ok(rows) => Some(rows),
+            Err(problems) => {
+                for p in problems {
+                    match p.at {
+                        Some(at) => self.problem(pointer, format!("\"{f}\", {at}: {}", p.message)),
+                        None => self.problem(pointer, format!("\"{f}\": {}", p.message)),
+                    }
+                }
+                None
+            }
+        }
+    }
+
+    /// Read `body_file`, which must lie inside the directory of the JSON file.
+    fn body_file(&mut self, f: &str) -> Option<String> {
+        let candidate = self.file_inside("/body_file", f, false)?;
         match read_text(&candidate, self.file, "/body_file") {
             Ok(t) => Some(t),
             Err(e) => {

@@ -251,7 +251,7 @@ fn words(text: &str) -> Vec<String> {
 #[test]
 fn every_word_of_the_seed_in_order() {
     // A copy of shared/seeds/ke-hoach-18-KH-UBND-2022-ninh-giang.txt.
-    let seed = std::fs::read_to_string(root().join("tests/fixtures/ke-hoach-18-KH-UBND-2022-ninh-giang.txt"))
+    let seed = std::fs::read_to_string(root().join("tests/fixtures/reference/ke-hoach-18-KH-UBND-2022-ninh-giang.txt"))
         .expect("seed text");
     let r = ninh_giang();
     // The seed omits the header blocks that the tool adds (ô 1, ô 2) and page numbers.
@@ -852,4 +852,46 @@ fn provincial_plan_of_2025_signed_by_a_deputy() {
         let is_page_number = run.y < 20.0 && run.text.chars().all(|c| c.is_ascii_digit());
         assert!(is_page_number || (l >= 30.0 && rr <= 195.0 && t >= 20.0 && b <= 277.0), "{:?}", run.text);
     }
+}
+
+#[test]
+fn noi_nhan_holding_only_the_luu_line() {
+    // `"noi_nhan": ["Lưu: VT"]`: the list is empty once the Lưu line is taken out; the
+    // block still reads `Nơi nhận:` then `- Lưu: VT.`, with no blank item before it.
+    let nn_items = |data: &serde_json::Value| {
+        let r = render_json(&engine(), &data.to_string());
+        let nn = line(&r.ins, "Nơi nhận:");
+        let items: Vec<Line> = r
+            .ins
+            .lines(nn.page)
+            .into_iter()
+            .filter(|l| l.y > nn.y && l.x0 < CENTRE - 10.0 && l.size() == 11.0)
+            .collect();
+        assert_near(items[0].y - nn.y, 1.15 * 11.0 * PT, 1.5, "first item right under Nơi nhận");
+        for w in items.windows(2) {
+            assert_near(w[1].y - w[0].y, 1.15 * 11.0 * PT, 0.3, "single-spaced, no blank item");
+        }
+        items.iter().map(Line::text).collect::<Vec<_>>()
+    };
+    let mut data = minimal();
+    for luu in ["Lưu: VT", "- Lưu: VT, VP;", "Lưu: VT."] {
+        data["noi_nhan"] = serde_json::json!([luu]);
+        let doc =
+            vanban::data::parse(std::path::Path::new("test.json"), &data.to_string()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(doc.header.noi_nhan.is_empty(), "{luu}: {:?}", doc.header.noi_nhan);
+        let want = if luu.contains("VP") { "- Lưu: VT, VP." } else { "- Lưu: VT." };
+        assert_eq!(nn_items(&data), [want], "{luu}");
+    }
+    // With a Kính gửi, `- Như trên;` comes first.
+    data["noi_nhan"] = serde_json::json!(["Lưu: VT"]);
+    data["kinh_gui"] = serde_json::json!(["Sở Nội vụ"]);
+    assert_eq!(nn_items(&data), ["- Như trên;", "- Lưu: VT."]);
+    // An empty list (or Lưu written twice) is a problem at its path, not an empty block.
+    data["noi_nhan"] = serde_json::json!([]);
+    let err = vanban::data::parse(std::path::Path::new("test.json"), &data.to_string()).unwrap_err().to_string();
+    assert!(err.contains("/noi_nhan: cần ít nhất một nơi nhận"), "{err}");
+    data["noi_nhan"] = serde_json::json!(["Lưu: VT"]);
+    data["luu"] = "VT".into();
+    let err = vanban::data::parse(std::path::Path::new("test.json"), &data.to_string()).unwrap_err().to_string();
+    assert!(err.contains("/noi_nhan/0: đã có trường \"luu\""), "{err}");
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::common::*;
 use calamine::{Data, Reader, Xlsx};
+use serde_json::json;
 use vanban::inspect::Inspection;
 use vanban::summary::{self, Summary};
 
@@ -376,4 +377,174 @@ fn commune_report_of_2025_never_says_huyen() {
     // The six-month template too.
     let ins = report_layout(&dir, "bao-cao-6-thang-tuyen-truyen-cchc", None, None);
     assert!(!joined(&ins).to_lowercase().contains("huyện"), "{}", joined(&ins));
+}
+
+const PT: f64 = 25.4 / 72.0;
+
+fn write(path: &Path, v: &serde_json::Value) {
+    std::fs::write(path, serde_json::to_string_pretty(v).unwrap()).unwrap();
+}
+
+/// A period of `n` units in two groups, every seventh name long enough to wrap and every
+/// eleventh unit without a report (a `Ghi chú`), with `bao-cao.json` beside it. Returns the
+/// folder of the period.
+fn many_units(root: &Path, n: usize) -> PathBuf {
+    let units: Vec<String> = (0..n)
+        .map(|i| {
+            if i % 7 == 3 {
+                format!("Ủy ban nhân dân xã miền núi Số {i:04} thuộc huyện Quế Phong")
+            } else {
+                format!("UBND xã Số {i:04}")
+            }
+        })
+        .collect();
+    let keys = [
+        "van_ban",
+        "hoi_nghi",
+        "luot_nguoi",
+        "tin_bai",
+        "phat_thanh",
+        "cuoc_hop",
+        "to_roi",
+        "tthc_cong_khai",
+        "tthc_tong",
+        "khac",
+    ];
+    let labels = [
+        "Văn bản chỉ đạo",
+        "Hội nghị",
+        "Lượt người",
+        "Tin, bài",
+        "Phát thanh",
+        "Cuộc họp",
+        "Tờ rơi",
+        "TTHC công khai",
+        "Tổng TTHC",
+        "Khác",
+    ];
+    let mut indicators: Vec<serde_json::Value> =
+        keys.iter().zip(labels).map(|(k, l)| json!({"key": k, "label": l})).collect();
+    indicators.insert(9, json!({"key": "ty_le", "label": "Tỷ lệ", "ratio": ["tthc_cong_khai", "tthc_tong"]}));
+    write(
+        &root.join("tong-hop.json"),
+        &json!({
+            "issuer": {"parent": "UBND TỈNH NGHỆ AN", "name": "SỞ NỘI VỤ"},
+            "place": "Nghệ An", "form_id": "Biểu số 01", "title": "Biểu tổng hợp",
+            "indicators": indicators,
+            "groups": [{"name": "Phường", "units": units[..n / 2]}, {"name": "Xã", "units": units[n / 2..]}]
+        }),
+    );
+    write(
+        &root.join("bao-cao.json"),
+        &json!({
+            "type": "bao_cao",
+            "issuer": {"parent": "UBND TỈNH NGHỆ AN", "name": "SỞ NỘI VỤ", "abbreviation": "SNV",
+                       "full_name": "Sở Nội vụ tỉnh Nghệ An"},
+            "place": "Nghệ An",
+            "trich_yeu": "Kết quả công tác tuyên truyền {{ ky.ten }}",
+            "kinh_gui": ["Ủy ban nhân dân tỉnh"],
+            "noi_nhan": ["Lãnh đạo Sở"],
+            "signer": {"title": "GIÁM ĐỐC", "name": "Nguyễn Văn A"}
+        }),
+    );
+    let period = root.join("quy-1");
+    std::fs::create_dir(&period).unwrap();
+    for (i, u) in units.iter().enumerate().filter(|(i, _)| i % 11 != 5) {
+        let mut figures: serde_json::Map<String, serde_json::Value> =
+            keys.iter().enumerate().map(|(j, k)| (k.to_string(), json!((i * 7 + j) % 50))).collect();
+        figures.insert("tthc_tong".into(), json!(120));
+        figures.insert("tthc_cong_khai".into(), json!(100 + i % 20));
+        write(
+            &period.join(format!("{i:04}.json")),
+            &json!({"unit": u, "period": {"kind": "quy", "number": 1, "year": 2026}, "figures": figures, "tasks": {}}),
+        );
+    }
+    period
+}
+
+#[test]
+fn figures_annex_of_many_units_repeats_its_header_keeps_its_rules_and_never_splits_a_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 160;
+    let ins = report_layout(&many_units(dir.path(), n), "bao-cao-tuyen-truyen-cchc", None, None);
+    let start = ins.line("PHỤ LỤC").or_else(|| ins.line("Phụ lục")).expect("annex heading").page;
+    let pages: Vec<usize> = (start..ins.pages.len()).collect();
+    assert!(pages.len() >= 5, "{} annex pages", pages.len());
+    // The table spans the landscape text block (x from 31 to 281 mm).
+    let (left, right) = (31.0, 297.0 - 16.0);
+    let key = |x: f64| (x * 10.0).round() as i64;
+    let mut columns: Option<Vec<i64>> = None;
+    let mut stt_seen: Vec<String> = Vec::new();
+    for &p in &pages {
+        // Row boundaries: the horizontal rules across the whole table.
+        let mut ys: Vec<f64> = ins
+            .rules
+            .iter()
+            .filter(|r| r.page == p && r.x <= left + 0.5 && r.x + r.length >= right - 0.5)
+            .map(|r| r.y)
+            .collect();
+        ys.sort_by(f64::total_cmp);
+        ys.dedup_by(|a, b| (*a - *b).abs() < 0.2);
+        assert!(ys.len() >= 3, "page {p}: table rules {ys:?}");
+        let (top, bottom) = (ys[0], *ys.last().unwrap());
+        // Header first on every page: STT, Đơn vị … Ghi chú, bold, in the first band.
+        let mut header: Vec<_> =
+            ins.runs.iter().filter(|r| r.page == p && r.y > top && r.y < ys[1] && r.bold).collect();
+        header.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let header: String = header.iter().map(|r| r.text.as_str()).collect::<Vec<_>>().join(" ");
+        for want in ["STT", "Đơn vị", "Ghi", "chú"] {
+            assert!(header.contains(want), "page {p}: header {header:?} lacks {want}");
+        }
+        // Column rules: the same x positions on every page (14 columns: 15 rules with the
+        // borders), each one unbroken from the header's top to the table's last rule.
+        let mut xs: Vec<i64> = ins.vrules.iter().filter(|v| v.page == p).map(|v| key(v.x)).collect();
+        xs.sort_unstable();
+        xs.dedup();
+        assert_eq!(xs.len(), 15, "page {p}: column rules at {xs:?}");
+        assert_eq!(*columns.get_or_insert_with(|| xs.clone()), xs, "page {p}: same columns as the first annex page");
+        for &x in &xs {
+            let mut segs: Vec<(f64, f64)> =
+                ins.vrules.iter().filter(|v| v.page == p && key(v.x) == x).map(|v| (v.y0, v.y1)).collect();
+            segs.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let mut reach = segs[0].0;
+            assert!((reach - top).abs() < 0.3, "page {p}: rule at {x} starts at {reach}, table at {top}");
+            for (y0, y1) in segs {
+                assert!(y0 <= reach + 0.3, "page {p}: rule at {x} broken between {reach} and {y0}");
+                reach = reach.max(y1);
+            }
+            assert!((reach - bottom).abs() < 0.3, "page {p}: rule at {x} ends at {reach}, table at {bottom}");
+        }
+        // Rows never split: every band between two rules below the header holds exactly
+        // one STT (a row continued from the page before would be a band without one).
+        let stt_right = xs[1] as f64 / 10.0;
+        for w in ys[1..].windows(2) {
+            let band: Vec<_> = ins.runs.iter().filter(|r| r.page == p && r.y > w[0] && r.y < w[1]).collect();
+            let stt: Vec<_> = band.iter().filter(|r| r.x + r.width < stt_right).map(|r| r.text.clone()).collect();
+            let total = band.iter().any(|r| r.text == "TỔNG CỘNG");
+            assert!(stt.len() == 1 || (total && stt.is_empty()), "page {p}: band {w:?} has STT {stt:?}");
+            stt_seen.extend(stt);
+            // Figures right-aligned in their own column, 3 pt inside its rule.
+            for r in band.iter().filter(|r| r.x >= xs[2] as f64 / 10.0 && r.text.chars().all(|c| c.is_ascii_digit())) {
+                let end = r.x + r.width;
+                let edge = xs.iter().map(|&x| x as f64 / 10.0).find(|&x| x > end - 0.05).unwrap();
+                assert!(
+                    (edge - 3.0 * PT - end).abs() < 0.2,
+                    "page {p}: {:?} ends at {end:.2}, its column at {edge:.2}",
+                    r.text
+                );
+            }
+        }
+    }
+    let mut want: Vec<String> = vec!["I".into()];
+    want.extend((1..=n / 2).map(|i| i.to_string()));
+    want.push("II".into());
+    want.extend((1..=n - n / 2).map(|i| i.to_string()));
+    assert_eq!(stt_seen, want, "every row once, in order");
+    // A wrapped name stays in its row: its last line on the page of its first.
+    let first = ins.runs.iter().find(|r| r.text.contains("miền")).unwrap();
+    assert!(
+        ins.runs
+            .iter()
+            .any(|r| r.page == first.page && r.text.contains("Phong") && r.y > first.y && r.y < first.y + 20.0)
+    );
 }

@@ -455,6 +455,19 @@ fn schema_and_loader_agree_on_edge_cases() {
             false,
             false,
         ),
+        (
+            "annex rows and rows_from",
+            |d| d["annexes"] = json!([{"id": "d", "title": "T", "rows": [{"nhiem_vu": "x"}], "rows_from": "a.xlsx"}]),
+            false,
+            false,
+        ),
+        ("annex without rows", |d| d["annexes"] = json!([{"id": "d", "title": "T"}]), false, false),
+        (
+            "annex sheet without rows_from",
+            |d| d["annexes"] = json!([{"id": "d", "title": "T", "rows": [{"nhiem_vu": "x"}], "sheet": "A"}]),
+            false,
+            false,
+        ),
         ("can_cu_style italic", |d| d["can_cu_style"] = json!("italic"), true, true),
         ("can_cu_style nghieng", |d| d["can_cu_style"] = json!("nghieng"), false, false),
         ("noi_nhan empty", |d| d["noi_nhan"] = json!([]), false, false),
@@ -872,7 +885,7 @@ fn loader_regressions() {
     d["signer"]["name"] = "\u{05d0}\u{05d1}".into();
     d["annexes"][0]["rows"][1]["nv"] = "\u{0627}\u{0644}".into();
     let doc = parse(&d).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(doc.signer.name, "\u{05d0}\u{05d1}");
+    assert_eq!(doc.header.signer.name, "\u{05d0}\u{05d1}");
     // A list as a document; a figure of 2^63.
     let e = vanban::data::parse(Path::new("r.json"), "[]").unwrap_err();
     assert_eq!(e.problems[0].message, "sai kiểu dữ liệu: cần đối tượng JSON ({...}), nhận được danh sách 0 phần tử");

@@ -570,6 +570,19 @@ fn forms_one_per_expected_unit() {
     assert!(part(&bytes, "xl/worksheets/sheet2.xml").contains("<sheetProtection"));
 }
 
+/// The visible cells of a form sheet (its labels, unit and title), as another program saves them.
+fn copy_sheet(range: &calamine::Range<Data>, sheet: &mut rust_xlsxwriter::Worksheet) {
+    for r in 0..range.height() as u32 {
+        for c in 0..range.width() as u16 {
+            match range.get_value((r, u32::from(c))) {
+                Some(Data::Float(f)) => sheet.write_number(r, c, *f).map(|_| ()).unwrap(),
+                Some(Data::String(s)) => sheet.write_string(r, c, s).map(|_| ()).unwrap(),
+                _ => {}
+            }
+        }
+    }
+}
+
 /// Fill a form as a unit would: the identity sheet copied, figures and statuses written into
 /// the cells it names (a workbook written by another program than the one that made it).
 pub fn fill_form(form: &Path, report: &Value, out: &Path) {
@@ -579,6 +592,7 @@ pub fn fill_form(form: &Path, report: &Value, out: &Path) {
     let sheet_name = cell(&id, 10, 2);
     let sheet = book.add_worksheet();
     sheet.set_name(&sheet_name).unwrap();
+    copy_sheet(&wb.worksheet_range(&sheet_name).unwrap(), sheet);
     let split = |a: &str| {
         let col = a.chars().take_while(|c| c.is_ascii_alphabetic()).fold(0u16, |n, c| n * 26 + (c as u16 - 64)) - 1;
         let row: u32 = a.trim_start_matches(|c: char| c.is_ascii_alphabetic()).parse().unwrap();
@@ -694,6 +708,7 @@ fn filled_form_errors_name_the_cell() {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name("Biểu 01").unwrap();
+    copy_sheet(&wb.worksheet_range("Biểu 01").unwrap(), sheet);
     sheet.write_string(12, 3, report["figures"]["van_ban"].as_str().unwrap()).unwrap();
     sheet.write_number(13, 3, -3.0).unwrap();
     sheet.write_number(14, 3, 1.5).unwrap();
@@ -731,8 +746,8 @@ fn form_resaved_by_libreoffice_reads_back() {
     let dir = sample_copy();
     let a = vanban(&["summary", "bao-cao/quy-1", "-o", "a.xlsx", "--date", "2022-04-05"], dir.path());
     let q = dir.path().join("bao-cao/quy-1");
-    std::fs::remove_file(q.join("phong-tai-nguyen-va-moi-truong.json")).unwrap();
-    std::fs::copy(root().join("tests/fixtures/form-quy-1-2022-libreoffice.xlsx"), q.join("05.xlsx")).unwrap();
+    std::fs::remove_file(q.join("phong-noi-vu.json")).unwrap();
+    std::fs::copy(root().join("tests/fixtures/forms/form-quy-1-2022-libreoffice.xlsx"), q.join("02.xlsx")).unwrap();
     let b = vanban(&["summary", "bao-cao/quy-1", "-o", "b.xlsx", "--date", "2022-04-05"], dir.path());
     assert_eq!(a.status.code(), b.status.code(), "{}\n{}", stderr(&a), stderr(&b));
     let read = |n: &str| std::fs::read(dir.path().join(n)).unwrap();
@@ -884,4 +899,36 @@ fn submission_states_with_a_deadline() {
     assert_eq!(st.height(), 3 + 39, "one row per expected unit");
     let sum = summary_sheet(&bytes);
     assert_eq!(cell(&sum, 12, 13), "Nộp muộn");
+}
+
+/// `build` finds a period folder holding only filled forms, and rebuilds it when a form
+/// changes (its bytes are part of the item's fingerprint).
+#[test]
+fn build_reads_a_folder_of_forms_only() {
+    let dir = sample_copy();
+    let out = vanban(&["form", "bao-cao", "-o", "forms", "--period", "quy-3-2022", "-q"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let q3 = dir.path().join("bao-cao/quy-3");
+    std::fs::create_dir_all(&q3).unwrap();
+    let form = dir.path().join("forms/02-phong-noi-vu.xlsx");
+    fill_form(&form, &json!({"figures": {"van_ban": 4}, "tasks": {}}), &q3.join("02.xlsx"));
+    let build = || vanban(&["build", ".", "-o", "out", "--summary", "json"], dir.path());
+    let status_of_q3 = |o: &Output| -> String {
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .find(|v| v["input"].as_str().is_some_and(|i| i.contains("quy-3")))
+            .map(|v| v["status"].as_str().unwrap_or_default().to_string())
+            .unwrap_or_default()
+    };
+    let first = build();
+    assert_eq!(status_of_q3(&first), "ok", "{}", stderr(&first));
+    let bytes = std::fs::read(dir.path().join("out/bao-cao/quy-3/tong-hop-quy-3-2022.xlsx")).unwrap();
+    assert_eq!(number(&summary_sheet(&bytes), 12, 2), 4.0);
+    assert!(stderr(&first).contains("02.xlsx: Biểu 01!D14: chưa nhập"), "{}", stderr(&first));
+    fill_form(&form, &json!({"figures": {"van_ban": 5}, "tasks": {}}), &q3.join("02.xlsx"));
+    let second = build();
+    assert_eq!(status_of_q3(&second), "ok", "a changed form is rebuilt: {}", stderr(&second));
+    let bytes = std::fs::read(dir.path().join("out/bao-cao/quy-3/tong-hop-quy-3-2022.xlsx")).unwrap();
+    assert_eq!(number(&summary_sheet(&bytes), 12, 2), 5.0);
 }

@@ -1,0 +1,168 @@
+//! Stage 2: the composed view of a document. Every string the page shows is formatted
+//! here (Số line, date line, Nơi nhận, căn cứ punctuation, annex labels), so that a
+//! renderer only places things. The PDF templates receive it as `/data.json`.
+//!
+//! The view is the part every family shares ([`LayoutInput`]) plus one part per layout
+//! family ([`FamilyView`], tagged `"family"` in the data and flattened into it, so that a
+//! template reads `d.so` and `d.can_cu` alike). A new family is one variant of
+//! [`FamilyView`] with its builder here, beside its variant of [`crate::model::Family`]
+//! and its typst template.
+
+use serde::Serialize;
+
+use crate::annex::{Column, Row};
+use crate::body::{Block, Run};
+use crate::date::DateParts;
+use crate::model::{self, Document, Family, Header};
+
+/// What the template receives as `/data.json`: every string already composed by Rust
+/// (date line, Số line, punctuation), so the template only places things.
+#[derive(Debug, Clone, Serialize)]
+pub struct LayoutInput {
+    /// Font family list for `text(font: …)`; only loaded families, so no warnings.
+    pub font: Vec<String>,
+    /// The document date, for `datetime.today()`.
+    pub today: DateParts,
+    /// PDF metadata title.
+    pub meta_title: String,
+    /// PDF metadata author.
+    pub meta_author: String,
+    /// Chủ quản lines.
+    pub issuer_parent: Vec<String>,
+    /// Issuer lines.
+    pub issuer_name: Vec<String>,
+    /// `Số: 18/KH-UBND`.
+    pub so: String,
+    /// `Ninh Giang, ngày 28 tháng 01 năm 2022`.
+    pub date_line: String,
+    /// Trích yếu lines.
+    pub trich_yeu: Vec<String>,
+    /// Nơi nhận lines as printed.
+    pub noi_nhan: Vec<String>,
+    /// ô 7a lines.
+    pub signer_lines: Vec<String>,
+    /// Họ tên.
+    pub signer_name: String,
+    /// What the document's layout family adds (`"family": "named"`, …).
+    #[serde(flatten)]
+    pub family: FamilyView,
+    /// Annexes, laid out after the document (or alone, see `annex_only`).
+    pub annexes: Vec<AnnexInput>,
+    /// Lay out only the annexes (a separately filed annex).
+    pub annex_only: bool,
+    /// The 10 pt line top right of a separately filed annex's first page.
+    pub annex_signature_line: Option<String>,
+}
+
+/// The view of what a layout family adds; `family` in the data names the variant, and
+/// `templates/main.typ` picks the family's template by it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "family", rename_all = "snake_case")]
+pub enum FamilyView {
+    /// Mẫu 1.4 (`templates/named.typ`).
+    Named(NamedView),
+}
+
+impl FamilyView {
+    /// The view of a document's family part.
+    pub fn new(header: &Header, family: &Family) -> Self {
+        match family {
+            Family::Named(n) => Self::Named(NamedView::new(header, n)),
+        }
+    }
+}
+
+/// Mẫu 1.4, văn bản có tên loại.
+#[derive(Debug, Clone, Serialize)]
+pub struct NamedView {
+    /// The type name in capitals (`KẾ HOẠCH`).
+    pub title: String,
+    /// Căn cứ paragraphs, punctuated, as runs (italic or upright as the document says).
+    pub can_cu: Vec<Vec<Run>>,
+    /// Kính gửi lines (empty: none).
+    pub kinh_gui: Vec<String>,
+    /// Body blocks.
+    pub body: Vec<Block>,
+}
+
+impl NamedView {
+    fn new(header: &Header, n: &model::Named) -> Self {
+        Self {
+            title: header.doc_type.title(),
+            can_cu: n.can_cu.lines().iter().map(|c| crate::body::plain(c, n.can_cu.italic)).collect(),
+            kinh_gui: model::kinh_gui_lines(&n.kinh_gui),
+            body: n.body.clone(),
+        }
+    }
+}
+
+/// One annex as the template receives it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnexInput {
+    /// `Phụ lục` / `Phụ lục II`.
+    pub label: String,
+    /// Title in capitals.
+    pub title: String,
+    /// `(Kèm theo Kế hoạch số …)`.
+    pub reference: String,
+    /// Landscape pages?
+    pub landscape: bool,
+    /// Columns.
+    pub columns: Vec<Column>,
+    /// Numbered rows.
+    pub rows: Vec<Row>,
+}
+
+impl AnnexInput {
+    fn new(doc: &Document, index: usize) -> Self {
+        let a = &doc.annexes[index];
+        Self {
+            label: doc.annex_label(index),
+            title: crate::vn::upper(&a.title),
+            reference: doc.header.annex_reference(),
+            landscape: a.landscape,
+            columns: a.columns.clone(),
+            rows: a.rows.clone(),
+        }
+    }
+}
+
+impl LayoutInput {
+    /// Compose the layout input of a document; `font` is the family the engine chose.
+    pub fn new(doc: &Document, font: &str) -> Self {
+        let h = &doc.header;
+        Self {
+            font: vec![font.to_string()],
+            today: h.date.into(),
+            meta_title: format!(
+                "{} {} - {}",
+                h.doc_type.name,
+                h.so_ky_hieu().replace('\u{a0}', ""),
+                h.trich_yeu_text()
+            ),
+            meta_author: h.issuer_text(),
+            issuer_parent: h.issuer.parent.clone(),
+            issuer_name: h.issuer.name.clone(),
+            so: h.so_line(),
+            date_line: h.date_line(),
+            trich_yeu: h.trich_yeu.clone(),
+            noi_nhan: doc.noi_nhan_lines(),
+            signer_lines: h.signer.title_lines(),
+            signer_name: h.signer.name.clone(),
+            family: FamilyView::new(h, &doc.family),
+            annexes: (0..doc.annexes.len()).map(|i| AnnexInput::new(doc, i)).collect(),
+            annex_only: false,
+            annex_signature_line: None,
+        }
+    }
+
+    /// The layout input of annex `index` filed as its own PDF.
+    pub fn standalone_annex(doc: &Document, font: &str, index: usize) -> Self {
+        let mut input = Self::new(doc, font);
+        input.annexes = vec![AnnexInput::new(doc, index)];
+        input.annex_only = true;
+        input.annex_signature_line = Some(doc.header.annex_signature_line());
+        input.meta_title = format!("{} - {}", input.annexes[0].label, input.meta_title);
+        input
+    }
+}
