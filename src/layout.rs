@@ -80,7 +80,7 @@ pub enum EngineError {
 
 /// A template error: the layout failed. Messages name the template file, line and column.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("lỗi dàn trang (mẫu typst):\n{}", .diagnostics.iter().map(|d| format!("  {d}")).collect::<Vec<_>>().join("\n"))]
+#[error("lỗi dàn trang:\n{}", .diagnostics.iter().map(|d| format!("  {d}")).collect::<Vec<_>>().join("\n"))]
 pub struct LayoutError {
     /// One line per diagnostic: `main.typ:12:5: message`.
     pub diagnostics: Vec<String>,
@@ -267,6 +267,9 @@ impl Engine {
     /// templates); warnings are returned beside the document.
     pub fn layout(&self, input: &LayoutInput) -> Result<(PagedDocument, Vec<String>), LayoutError> {
         let data = serde_json::to_vec(input).map_err(|e| LayoutError { diagnostics: vec![e.to_string()] })?;
+        if let Some(text) = std::str::from_utf8(&data).ok().and_then(|t| self.uncovered_rtl(t)) {
+            return Err(LayoutError { diagnostics: vec![text] });
+        }
         let world = DocWorld { engine: self, data: Bytes::new(data), today: input.today };
         let warned = typst::compile::<PagedDocument>(&world);
         let warnings = warned.warnings.iter().map(|d| world.describe(d)).collect();
@@ -274,6 +277,31 @@ impl Engine {
             Ok(doc) => Ok((doc, warnings)),
             Err(errors) => Err(LayoutError { diagnostics: errors.iter().map(|d| world.describe(d)).collect() }),
         }
+    }
+}
+
+impl Engine {
+    /// Right-to-left letters (Arabic, Syriac …) that the document's font family does not
+    /// draw: typst 0.15's font fallback fails inside the shaper on such a run of two words or
+    /// more, whatever other font has the letters, and a single word printed as empty boxes;
+    /// so the document is refused with the words in question. Hebrew is in the embedded
+    /// family (and in Times New Roman).
+    fn uncovered_rtl(&self, data: &str) -> Option<String> {
+        let rtl = |c: char| matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}' | '\u{10800}'..='\u{10FFF}' | '\u{1E800}'..='\u{1EFFF}');
+        let family = self.family.to_lowercase();
+        let covered = |c: char| {
+            self.fonts
+                .iter()
+                .any(|f| f.info().family.to_lowercase() == family && f.info().coverage.contains(u32::from(c)))
+        };
+        let (at, _) = data.char_indices().find(|&(_, c)| rtl(c) && !covered(c))?;
+        // The words around it, within the JSON string that holds it.
+        let start = data[..at].rfind(['"', '\n']).map_or(0, |i| i + 1);
+        let end = data[at..].find(['"', '\n']).map_or(data.len(), |i| at + i);
+        let words: String = data[start..end].chars().take(60).collect();
+        Some(format!(
+            "\"{words}\": chữ viết từ phải sang trái (Ả Rập …) không có trong phông chữ nào đang dùng nên không in được; ghi tên này bằng chữ Latinh (phiên âm)"
+        ))
     }
 }
 
