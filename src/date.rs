@@ -61,19 +61,12 @@ impl DateParts {
     /// The day of a spreadsheet date serial (days since 1899-12-30, the 1900 system as
     /// Excel and LibreOffice store it); the time of day is ignored. `None` outside 1945-9999.
     pub fn from_serial(serial: f64) -> Option<Self> {
-        if !serial.is_finite() {
+        // (Outside 1900-9999 at most: no arithmetic on absurd values.)
+        if !(0.0..3_000_000.0).contains(&serial) {
             return None;
         }
-        // Days from 1970-01-01, then the civil calendar (Howard Hinnant's algorithm).
-        let z = serial.floor() as i64 - 25_569 + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = yoe + era * 400 + i64::from(month <= 2);
+        // Days from 1970-01-01, then the civil calendar.
+        let (year, month, day) = civil_from_days(serial.floor() as i64 - 25_569);
         let year = i32::try_from(year).ok().filter(|y| (1945..=9999).contains(y))?;
         Some(Self { year, month, day })
     }
@@ -94,6 +87,21 @@ impl DateParts {
         let (year, month, day) = (y.parse::<i32>().ok()?, m.parse::<u8>().ok()?, d.parse::<u8>().ok()?);
         (vn::is_valid_date(year, month, day) && (1945..=9999).contains(&year)).then_some(Self { year, month, day })
     }
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (H. Hinnant's
+/// algorithm).
+pub fn civil_from_days(z: i64) -> (i64, u8, u8) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
 }
 
 #[cfg(test)]

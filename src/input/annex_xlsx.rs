@@ -221,27 +221,13 @@ fn date_text(serial: f64) -> String {
     // Days since 1970-01-01: Excel counts 1900-02-29, which never was, so serials from 61
     // are one day ahead of the calendar (25569 = 1970-01-01).
     let days = serial.floor() as i64 - 25_569 + i64::from(serial < 61.0);
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d) = crate::date::civil_from_days(days);
     let minutes = ((serial - serial.floor()) * 1440.0).round() as i64;
     if minutes == 0 || minutes >= 1440 {
         format!("{d:02}/{m:02}/{y}")
     } else {
         format!("{d:02}/{m:02}/{y} {:02}:{:02}", minutes / 60, minutes % 60)
     }
-}
-
-/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (H. Hinnant).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// A label as compared: NFC, lower case, runs of spaces and line breaks as one space.
