@@ -15,11 +15,16 @@ use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
-use typst_layout::PagedDocument;
+use typst_layout::{Page, PagedDocument};
 
 pub use crate::date::DateParts;
 
-use crate::view::LayoutInput;
+use crate::view::{AnnexInput, LayoutInput};
+
+/// Rows of one annex laid out in one typst compilation; a longer annex is laid out in
+/// runs of this many rows ([`Engine::layout_in_runs`]). A landscape page holds 10 to 25
+/// rows, so the page dropped at the end of each run costs about 5 % more layout.
+pub const ROWS_PER_RUN: usize = 400;
 
 /// The templates compiled into the binary: (virtual path, text).
 /// `main.typ` picks the family's template; `vanban.typ` re-exports `common.typ` (the
@@ -260,12 +265,126 @@ impl Engine {
             .collect()
     }
 
-    /// Lay out one document.
+    /// Lay out one document. An annex longer than [`ROWS_PER_RUN`] rows is laid out in
+    /// runs of rows (see [`Engine::layout_in_runs`]).
     ///
     /// # Errors
     /// [`LayoutError`] when the template fails (never for valid data with the embedded
     /// templates); warnings are returned beside the document.
     pub fn layout(&self, input: &LayoutInput) -> Result<(PagedDocument, Vec<String>), LayoutError> {
+        self.layout_in_runs(input, ROWS_PER_RUN)
+    }
+
+    /// Lay out one document, annexes longer than `rows` rows in runs of `rows` rows.
+    ///
+    /// typst keeps what it memoises for the whole of one compilation: about 60 KB per row
+    /// of a figures annex, 320 MB for a report over 5,000 units. So a long annex is laid
+    /// out in several compilations, the memo emptied between them: the first lays out the
+    /// document with its first `rows` rows; its last page, possibly not full, is dropped,
+    /// and the next run starts with the first row of that page, `continued` (no heading,
+    /// the table's header on top as on any continuation page) and numbered on from the
+    /// pages kept. The pages are the same as those of one compilation (test
+    /// `layout::long_annex_laid_out_in_runs_is_the_same_document`). Each row carries a
+    /// `<vanban-row>` mark (its annex and place), by which the page of each row is known;
+    /// a template without the marks is laid out in one compilation.
+    ///
+    /// # Errors
+    /// As [`Engine::layout`].
+    pub fn layout_in_runs(
+        &self,
+        input: &LayoutInput,
+        rows: usize,
+    ) -> Result<(PagedDocument, Vec<String>), LayoutError> {
+        let rows = rows.max(1);
+        let long = |a: &AnnexInput| a.rows.len() > rows;
+        if !input.annexes.iter().any(long) {
+            return self.compile(input);
+        }
+        let mut pages: Vec<Page> = Vec::new();
+        let mut warnings = Vec::new();
+        let mut info = None;
+        // What the next run lays out: annex `next` from row `from` (the document first).
+        let mut next = 0;
+        let mut from: usize = 0;
+        let mut page_offset = 0;
+        let mut first = true;
+        // Rows in this run: `rows`, doubled while every row of a run falls on its last page.
+        let mut size = rows;
+        loop {
+            // A run's annexes: the rest of a continued annex alone, or whole annexes up
+            // to the first long one, cut after `size` rows.
+            let mut annexes = Vec::new();
+            let mut cut = None;
+            for (i, a) in input.annexes.iter().enumerate().skip(next) {
+                let start = if i == next { from } else { 0 };
+                let end = a.rows.len().min(start.saturating_add(size));
+                annexes.push(a.part(start..end, start > 0));
+                if end < a.rows.len() {
+                    cut = Some((i, start));
+                    break;
+                }
+                if start > 0 {
+                    break;
+                }
+            }
+            let last = next + annexes.len();
+            // Page numbers go on only within a continued annex; a new annex starts at 1.
+            let offset = if from > 0 { page_offset } else { 0 };
+            let run = if first {
+                let mut run = input.clone();
+                run.annexes = annexes;
+                run
+            } else {
+                input.later_run(annexes, offset)
+            };
+            let (doc, more) = self.compile(&run)?;
+            drop(run);
+            for w in more {
+                if !warnings.contains(&w) {
+                    warnings.push(w);
+                }
+            }
+            let info = info.get_or_insert_with(|| typst::model::Document::info(&doc).clone());
+            let mut keep = doc.pages().len();
+            if let Some((i, start)) = cut {
+                // The rows of annex `i` on the pages before the last one.
+                let Some(on_kept) = rows_before_last_page(&doc, i - next, keep) else {
+                    // A template without row marks: one compilation after all.
+                    let (doc, more) = self.compile(input)?;
+                    return Ok((doc, more));
+                };
+                if on_kept == 0 {
+                    // Every row of the run on its last page (more rows than `size` to
+                    // a page): the same run again with more rows.
+                    size = size.saturating_mul(2);
+                    continue;
+                }
+                keep -= 1;
+                from = start + on_kept;
+                next = i;
+            } else {
+                next = last;
+                from = 0;
+            }
+            pages.extend(doc.pages()[..keep].iter().cloned().map(|mut p| {
+                p.number += offset;
+                p
+            }));
+            page_offset = pages.last().map_or(0, |p| p.number);
+            drop(doc);
+            // What this run memoised is of no use to the next one.
+            typst::comemo::evict(1);
+            first = false;
+            size = rows;
+            if next >= input.annexes.len() {
+                let info = std::mem::take(info);
+                return Ok((PagedDocument::new(pages.into_iter().collect(), info), warnings));
+            }
+        }
+    }
+
+    /// One typst compilation.
+    fn compile(&self, input: &LayoutInput) -> Result<(PagedDocument, Vec<String>), LayoutError> {
         let data = serde_json::to_vec(input).map_err(|e| LayoutError { diagnostics: vec![e.to_string()] })?;
         if let Some(text) = std::str::from_utf8(&data).ok().and_then(|t| self.uncovered_rtl(t)) {
             return Err(LayoutError { diagnostics: vec![text] });
@@ -323,6 +442,32 @@ pub fn outside(root: &Path, file: &Path) -> Option<String> {
         }
         (Err(e), _) | (_, Err(e)) => Some(crate::fsio::io_reason(&e)),
     }
+}
+
+/// How many rows of the `annex`-th annex of a run lie on the pages before page `last`,
+/// by the rows' `<vanban-row>` marks (`(annex, row)`); `None` when the template sets no
+/// marks.
+fn rows_before_last_page(doc: &PagedDocument, annex: usize, last: usize) -> Option<usize> {
+    use typst::foundations::{Label, Selector, Value};
+    use typst::introspection::{Introspector, MetadataElem};
+    let label = Label::new(typst::utils::PicoStr::intern("vanban-row"))?;
+    let introspector = doc.introspector();
+    let marks = introspector.query(&Selector::Label(label));
+    let mut rows = 0;
+    let mut seen = false;
+    for mark in &marks {
+        let Some(meta) = mark.to_packed::<MetadataElem>() else { continue };
+        let Value::Array(pair) = &meta.value else { continue };
+        if pair.as_slice().first() != Some(&Value::Int(annex as i64)) {
+            continue;
+        }
+        seen = true;
+        let page = mark.location().and_then(|l| introspector.page(l)).map_or(last, |p| p.get());
+        if page < last {
+            rows += 1;
+        }
+    }
+    seen.then_some(rows)
 }
 
 /// Every file under a file or directory, in name order (reproducible).

@@ -52,6 +52,9 @@ pub struct LayoutInput {
     pub annex_only: bool,
     /// The 10 pt line top right of a separately filed annex's first page.
     pub annex_signature_line: Option<String>,
+    /// Added to the page numbers printed (0 but for the later runs of a long annex laid
+    /// out in runs of rows: the number of its pages before this run).
+    pub page_offset: u64,
 }
 
 /// The view of what a layout family adds; `family` in the data names the variant, and
@@ -111,6 +114,9 @@ pub struct AnnexInput {
     pub columns: Vec<Column>,
     /// Numbered rows.
     pub rows: Vec<Row>,
+    /// These rows continue the annex from an earlier run (no heading: the table goes on
+    /// at the top of the page, its header repeated).
+    pub continued: bool,
 }
 
 impl AnnexInput {
@@ -123,6 +129,20 @@ impl AnnexInput {
             landscape: a.landscape,
             columns: a.columns.clone(),
             rows: a.rows.clone(),
+            continued: false,
+        }
+    }
+
+    /// Rows `range` of this annex, the rest alike.
+    pub fn part(&self, range: std::ops::Range<usize>, continued: bool) -> Self {
+        Self {
+            label: self.label.clone(),
+            title: self.title.clone(),
+            reference: self.reference.clone(),
+            landscape: self.landscape,
+            columns: self.columns.clone(),
+            rows: self.rows[range].to_vec(),
+            continued,
         }
     }
 }
@@ -153,6 +173,31 @@ impl LayoutInput {
             annexes: (0..doc.annexes.len()).map(|i| AnnexInput::new(doc, i)).collect(),
             annex_only: false,
             annex_signature_line: None,
+            page_offset: 0,
+        }
+    }
+
+    /// Only the annexes `annexes`, from a later run of [`crate::layout::Engine::layout`]:
+    /// the annex pages alone, page numbers from `page_offset + 1`.
+    pub fn later_run(&self, annexes: Vec<AnnexInput>, page_offset: u64) -> Self {
+        Self {
+            font: self.font.clone(),
+            today: self.today,
+            meta_title: self.meta_title.clone(),
+            meta_author: self.meta_author.clone(),
+            issuer_parent: Vec::new(),
+            issuer_name: Vec::new(),
+            so: String::new(),
+            date_line: String::new(),
+            trich_yeu: Vec::new(),
+            noi_nhan: Vec::new(),
+            signer_lines: Vec::new(),
+            signer_name: String::new(),
+            family: self.family.clone(),
+            annexes,
+            annex_only: true,
+            annex_signature_line: None,
+            page_offset,
         }
     }
 

@@ -555,3 +555,96 @@ fn annex_cells_with_line_breaks_and_marks_and_group_values() {
     assert!(texts.contains(&"115".to_string()), "group value in the workbook");
     assert_eq!(s.width(), 3, "only the table's own columns");
 }
+
+/// The sample plan with three annexes: its task list repeated to `copies` × 27 rows (with
+/// its group rows), the task list as it is, and a long table of figures.
+fn long_annexes(copies: usize) -> vanban::Document {
+    let path = sample("ninh-giang-2022/ke-hoach.json");
+    let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let tasks = v["annexes"][0].clone();
+    let mut long = tasks.clone();
+    long["id"] = json!("dai");
+    long["rows"] =
+        json!(std::iter::repeat_n(tasks["rows"].as_array().unwrap().clone(), copies).flatten().collect::<Vec<_>>());
+    let figures = json!({
+        "id": "so-lieu", "title": "Số liệu của các đơn vị",
+        "columns": [{"key": "stt", "label": "STT", "width": 1, "align": "center"},
+                    {"key": "don_vi", "label": "Đơn vị", "width": 5},
+                    {"key": "a", "label": "Văn bản", "width": 2, "align": "right"},
+                    {"key": "b", "label": "Hội nghị", "width": 2, "align": "right"}],
+        "rows": (0..300).map(|i| json!({
+            "don_vi": if i % 7 == 0 { format!("Ủy ban nhân dân xã số {i} có tên rất dài, xuống dòng trong ô của bảng") } else { format!("Xã số {i}") },
+            "a": (i * 37 % 1000).to_string(), "b": (i % 13).to_string()})).collect::<Vec<_>>(),
+    });
+    v["annexes"] = json!([long, tasks, figures]);
+    vanban::data::parse(&path, &v.to_string()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn long_annex_laid_out_in_runs_is_the_same_document() {
+    use vanban::export::{CreationTime, pdf};
+    use vanban::view::LayoutInput;
+    let engine = engine();
+    let (doc, small) = (long_annexes(12), long_annexes(1));
+    // Runs of 70 rows (a few pages each), and of 3 rows (fewer than a page holds: the run
+    // grows until it fills more than a page).
+    for (input, rows) in [
+        (LayoutInput::new(&doc, engine.family()), 70),
+        (LayoutInput::standalone_annex(&doc, engine.family(), 0), 70),
+        (LayoutInput::standalone_annex(&doc, engine.family(), 2), 70),
+        (LayoutInput::new(&small, engine.family()), 3),
+    ] {
+        let (whole, _) = engine.layout_in_runs(&input, usize::MAX).unwrap();
+        let (runs, _) = engine.layout_in_runs(&input, rows).unwrap();
+        let (a, b) = (Inspection::new(&whole), Inspection::new(&runs));
+        assert!(a.pages.len() >= 8, "{} pages", a.pages.len());
+        assert_eq!(a.pages.len(), b.pages.len(), "page count");
+        for p in 0..a.pages.len() {
+            let text = |ins: &Inspection| {
+                ins.runs
+                    .iter()
+                    .filter(|r| r.page == p)
+                    .map(|r| format!("{:.2} {:.2} {}", r.x, r.y, r.text))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(text(&a), text(&b), "page {}", p + 1);
+        }
+        let time = CreationTime::Epoch(0);
+        assert!(pdf(&whole, input.today, time).unwrap() == pdf(&runs, input.today, time).unwrap(), "PDF bytes differ");
+    }
+}
+
+#[test]
+fn every_annex_numbers_its_pages_from_one() {
+    let r = render_doc(&engine(), &long_annexes(1));
+    let starts: Vec<usize> =
+        ["Phụ lục I", "Phụ lục II", "Phụ lục III"].iter().map(|l| annex_start(&r.ins, l)).collect();
+    let ends = [starts[1], starts[2], r.ins.pages.len()];
+    for (k, (&start, &end)) in starts.iter().zip(&ends).enumerate() {
+        assert!(end - start >= 3, "annex {} has {} pages", k + 1, end - start);
+        for p in start..end {
+            let number: Vec<_> =
+                r.ins.runs.iter().filter(|x| x.page == p && x.y < 20.0).map(|x| x.text.as_str()).collect();
+            let want: Vec<String> = if p == start { vec![] } else { vec![(p - start + 1).to_string()] };
+            assert_eq!(number, want, "annex {}, page {} of the file", k + 1, p + 1);
+        }
+    }
+}
+
+#[test]
+fn long_annex_with_an_office_template_without_row_marks_is_laid_out_whole() {
+    use vanban::view::LayoutInput;
+    let dir = tempfile::tempdir().unwrap();
+    let common = std::fs::read_to_string(root().join("templates/common.typ")).unwrap();
+    let unmarked = common.replace("[#metadata(mark)<vanban-row>]", "[]");
+    assert_ne!(unmarked, common, "the mark is set where this test expects it");
+    std::fs::write(dir.path().join("common.typ"), unmarked).unwrap();
+    let office =
+        vanban::Engine::new(&vanban::EngineOptions { templates: Some(dir.path().to_path_buf()), ..Default::default() })
+            .unwrap();
+    let doc = long_annexes(3);
+    let input = LayoutInput::new(&doc, office.family());
+    let (runs, _) = office.layout_in_runs(&input, 40).unwrap();
+    let (whole, _) = engine().layout_in_runs(&input, usize::MAX).unwrap();
+    assert_eq!(Inspection::new(&runs).text(), Inspection::new(&whole).text());
+}
