@@ -36,14 +36,7 @@ pub const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
     ("/named.typ", include_str!("../templates/named.typ")),
 ];
 
-/// The fonts compiled into the binary (Liberation Serif, SIL OFL 1.1, metric-compatible
-/// with Times New Roman, full Vietnamese coverage).
-pub const EMBEDDED_FONTS: &[&[u8]] = &[
-    include_bytes!("../fonts/LiberationSerif-Regular.ttf"),
-    include_bytes!("../fonts/LiberationSerif-Bold.ttf"),
-    include_bytes!("../fonts/LiberationSerif-Italic.ttf"),
-    include_bytes!("../fonts/LiberationSerif-BoldItalic.ttf"),
-];
+pub use crate::fonts::EMBEDDED_FONTS;
 
 /// The family ND30 asks for; used whenever a font directory provides it.
 pub const PREFERRED_FAMILY: &str = "Times New Roman";

@@ -26,6 +26,7 @@ pub mod date;
 pub mod diag;
 pub mod doctype;
 pub mod export;
+pub mod fonts;
 pub mod form;
 pub mod fsio;
 pub mod input;

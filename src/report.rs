@@ -442,17 +442,25 @@ pub fn figures_annex(summary: &Summary) -> Value {
             (None, None) => ind.label.clone(),
         })
         .collect();
-    let mut widths: Vec<f64> = inds
+    // Each figure column needs room for its widest figure on one line (bold in the
+    // totals): a figure is never broken. Its header's longest word is what it wants
+    // beyond that; when the words do not all fit, each column gets the same share of what
+    // it wants, and the words too long for their column break (`view::breakable`).
+    let need: Vec<f64> = inds
         .iter()
-        .zip(&labels)
-        .map(|(ind, label)| {
-            // Room for the widest figure of the column on one line (bold in the totals).
+        .map(|ind| {
             let key = format!("c_{}", ind.key);
             let figure =
                 rows.iter().filter_map(|r| r.get(&key)).filter_map(Value::as_str).map(chars).fold(1.0, f64::max);
-            (figure * 2.1 + INSETS + 1.0).max(longest_word(label) * 2.0 + INSETS)
+            figure * 2.1 + INSETS + 1.0
         })
         .collect();
+    // (A header word counts for 14 characters at most: a longer one breaks anyway.)
+    let want: Vec<f64> =
+        labels.iter().zip(&need).map(|(l, &n)| (longest_word(l).min(14.0) * 2.0 + INSETS - n).max(0.0)).collect();
+    let room = TEXT_WIDTH - stt - don_vi - ghi_chu - need.iter().sum::<f64>();
+    let share = (room / want.iter().sum::<f64>()).clamp(0.0, 1.0);
+    let mut widths: Vec<f64> = need.iter().zip(&want).map(|(n, w)| n + w * share).collect();
     let header_lines = |label: &str, w: f64| (chars(label) * 2.0 / (w - INSETS)).ceil();
     let mut left = TEXT_WIDTH - stt - don_vi - ghi_chu - widths.iter().sum::<f64>();
     while left >= 0.5 && !widths.is_empty() {

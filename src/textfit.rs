@@ -14,7 +14,7 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 
 /// The four faces, parsed once: regular, bold, italic, bold italic.
 static FACES: LazyLock<Vec<Option<ttf_parser::Face<'static>>>> =
-    LazyLock::new(|| crate::layout::EMBEDDED_FONTS.iter().map(|data| ttf_parser::Face::parse(data, 0).ok()).collect());
+    LazyLock::new(|| crate::fonts::EMBEDDED_FONTS.iter().map(|data| ttf_parser::Face::parse(data, 0).ok()).collect());
 
 /// Bold and italic of a cell's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

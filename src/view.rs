@@ -14,6 +14,7 @@ use crate::annex::{Column, Row};
 use crate::body::{Block, Run};
 use crate::date::DateParts;
 use crate::model::{self, Document, Family, Header};
+use crate::textfit::Style;
 
 /// What the template receives as `/data.json`: every string already composed by Rust
 /// (date line, Số line, punctuation), so the template only places things.
@@ -122,13 +123,20 @@ pub struct AnnexInput {
 impl AnnexInput {
     fn new(doc: &Document, index: usize) -> Self {
         let a = &doc.annexes[index];
+        let room = room(&a.columns, a.landscape);
+        let columns = a
+            .columns
+            .iter()
+            .zip(&room)
+            .map(|(c, &w)| Column { label: breakable(&c.label, w, Style::BOLD).into_owned(), ..c.clone() })
+            .collect();
         Self {
             label: doc.annex_label(index),
             title: crate::vn::upper(&a.title),
             reference: doc.header.annex_reference(),
             landscape: a.landscape,
-            columns: a.columns.clone(),
-            rows: a.rows.clone(),
+            columns,
+            rows: a.rows.iter().map(|r| breakable_row(r, &room)).collect(),
             continued: false,
         }
     }
@@ -210,4 +218,82 @@ impl LayoutInput {
         input.meta_title = format!("{} - {}", input.annexes[0].label, input.meta_title);
         input
     }
+}
+
+/// Room for text in each column of an annex table, in points at 12 pt: the columns share
+/// the text block (A4 less the 31 mm and 16 mm margins) in proportion to their widths,
+/// less the 3 pt insets on either side.
+fn room(columns: &[Column], landscape: bool) -> Vec<f64> {
+    let block = (if landscape { 297.0 } else { 210.0 } - 31.0 - 16.0) * 72.0 / 25.4;
+    let total: f64 = columns.iter().map(|c| c.width).sum();
+    columns.iter().map(|c| block * c.width / total.max(f64::MIN_POSITIVE) - 6.0).collect()
+}
+
+/// `row` with its over-wide words made breakable ([`breakable`]).
+fn breakable_row(row: &Row, room: &[f64]) -> Row {
+    let mut row = row.clone();
+    match &mut row {
+        Row::Group { text, values, .. } => {
+            // The heading spans the columns up to the first value.
+            let first = (2..room.len()).find(|&i| values.get(i).is_some_and(|v| !v.is_empty())).unwrap_or(room.len());
+            let span = room.get(1..first).map_or(0.0, |r| r.iter().map(|w| w + 6.0).sum::<f64>() - 6.0);
+            *text = breakable(text, span, Style::BOLD).into_owned();
+        }
+        Row::Item { bold, cells, styled, .. } => {
+            let style = if *bold { Style::BOLD } else { Style::REGULAR };
+            for (cell, &w) in cells.iter_mut().zip(room) {
+                if let std::borrow::Cow::Owned(c) = breakable(cell, w, style) {
+                    *cell = c;
+                }
+            }
+            for (runs, &w) in styled.iter_mut().zip(room) {
+                for run in runs {
+                    let style = Style { bold: run.bold || *bold, italic: run.italic };
+                    if let std::borrow::Cow::Owned(t) = breakable(&run.text, w, style) {
+                        run.text = t;
+                        run.nobreak = false;
+                    }
+                }
+            }
+        }
+    }
+    row
+}
+
+/// `text` with a break opportunity (U+200B, zero width) between the letters of each word
+/// wider than `room` points at 12 pt: typst never breaks inside a word, so a word wider than
+/// its column (a code, an address, a name written without spaces) would run over the
+/// column's rules and off the page. Other text comes back borrowed, unchanged.
+pub fn breakable(text: &str, room: f64, style: Style) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::char::is_combining_mark;
+    // (Never a figure: `33` and `5` would read as two numbers.)
+    let figure = |w: &str| w.chars().all(|c| c.is_ascii_digit() || ".,%()+-".contains(c));
+    // (A word may use the 3 pt insets, as `STT` and `TTHC` do in narrow columns: only one
+    // wider than the column itself would touch its rules.)
+    let too_wide = |w: &str| !figure(w) && crate::textfit::text_width(w, style, 12.0) > room + 6.0;
+    if !text.split([' ', '\n']).any(too_wide) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() * 2);
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        for (j, line) in word.split('\n').enumerate() {
+            if j > 0 {
+                out.push('\n');
+            }
+            if !too_wide(line) {
+                out.push_str(line);
+                continue;
+            }
+            for (k, c) in line.chars().enumerate() {
+                if k > 0 && !is_combining_mark(c) {
+                    out.push('\u{200B}');
+                }
+                out.push(c);
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }

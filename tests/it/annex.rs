@@ -648,3 +648,38 @@ fn long_annex_with_an_office_template_without_row_marks_is_laid_out_whole() {
     let (whole, _) = engine().layout_in_runs(&input, usize::MAX).unwrap();
     assert_eq!(Inspection::new(&runs).text(), Inspection::new(&whole).text());
 }
+
+#[test]
+fn a_word_wider_than_its_column_breaks_inside_the_column() {
+    let url = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1.003094";
+    let mut v = minimal();
+    v["issuer"]["full_name"] = json!("Ủy ban nhân dân xã Kim Liên");
+    v["annexes"] = json!([{"id": "nv", "title": "Nhiệm vụ", "rows": [
+        {"nhiem_vu": format!("Công khai thủ tục tại {url}"), "chu_tri": "Văn phòng", "thoi_gian": "Quý I",
+         "san_pham": "4707/QĐ-UBND-VPUBNDTINHNGHEAN-2025"}]}]);
+    let r = render_json(&engine(), &v.to_string());
+    let start = annex_start(&r.ins, "Phụ lục");
+    let clean = |t: &str| t.replace('\u{200B}', "");
+    let pieces: Vec<_> = r
+        .ins
+        .runs
+        .iter()
+        .filter(|x| x.page == start && ["https", "html", "thu_tuc"].iter().any(|w| clean(&x.text).contains(w)))
+        .collect();
+    // The column of the task (the second): from its left rule to the next.
+    let left = pieces.iter().map(|x| x.x).fold(f64::MAX, f64::min);
+    let text: String =
+        r.ins.runs.iter().filter(|x| x.page == start && (x.x - left).abs() < 0.5).map(|x| x.text.as_str()).collect();
+    let text: String = text.chars().filter(|c| !c.is_whitespace() && *c != '\u{200B}').collect();
+    assert!(text.contains(url), "{text:?}");
+    for x in &pieces {
+        assert!(
+            x.x + x.width < left + 75.0,
+            "{:?} runs over its column: {:.1} to {:.1} mm",
+            x.text,
+            x.x,
+            x.x + x.width
+        );
+    }
+    assert!(pieces.len() >= 2, "the address is broken over lines: {pieces:?}");
+}

@@ -548,3 +548,33 @@ fn figures_annex_of_many_units_repeats_its_header_keeps_its_rules_and_never_spli
             .any(|r| r.page == first.page && r.text.contains("Phong") && r.y > first.y && r.y < first.y + 20.0)
     );
 }
+
+#[test]
+fn indicator_labels_of_one_long_word_break_in_the_header_and_figures_stay_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let period = many_units(dir.path(), 40);
+    let config = dir.path().join("tong-hop.json");
+    let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    let long = [
+        "Sốlượngvănbảnchỉđạođiềuhànhvềcảicáchhànhchínhđượcbanhànhtrongkỳ",
+        "Hộinghịtậphuấntuyêntruyềnphổbiếnphápluậtchocánbộcôngchức",
+    ];
+    v["indicators"][0]["label"] = json!(long[0]);
+    v["indicators"][3]["label"] = json!(long[1]);
+    write(&config, &v);
+    let ins = report_layout(&period, "bao-cao-tuyen-truyen-cchc", None, None);
+    // Each label whole in the header, over several lines of its column.
+    let start = ins.line("Phụ lục").expect("annex heading").page;
+    let header: String = ins.runs.iter().filter(|r| r.page == start && r.bold).map(|r| r.text.as_str()).collect();
+    let header: String = header.chars().filter(|c| !c.is_whitespace() && *c != '\u{200B}').collect();
+    for label in long {
+        assert!(header.contains(label), "{label} not whole in the header {header:?}");
+    }
+    // Every figure of a unit's row on the row's one line, none broken.
+    let name = ins.line_starting("1 UBND xã Số 0000").unwrap_or_else(|| panic!("{}", ins.text()));
+    let mut cells: Vec<_> = ins.runs.iter().filter(|r| r.page == name.page && (r.y - name.y).abs() < 1.0).collect();
+    cells.sort_by(|a, b| a.x.total_cmp(&b.x));
+    let row: String = cells.iter().map(|r| r.text.as_str()).collect::<Vec<_>>().join(" ");
+    let figures: Vec<&str> = row.split("0000").nth(1).unwrap().split_whitespace().collect();
+    assert_eq!(figures, ["0", "1", "2", "3", "4", "5", "6", "100", "120", "83,33%", "9"], "row {row:?}");
+}
