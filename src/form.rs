@@ -465,11 +465,7 @@ fn write_form_sheet(
     // Protection (no password: an office may unprotect to fix a label), view and print.
     sheet.protect();
     sheet.set_freeze_panes(HEADER_ROW + 2, 0)?;
-    sheet.set_paper_size(9);
-    sheet.set_print_fit_to_pages(1, 0);
-    sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW + 1)?;
-    sheet.set_margins(30.0 / 25.4, 15.0 / 25.4, 20.0 / 25.4, 20.0 / 25.4, 0.3, 0.3);
-    sheet.set_print_center_horizontally(true);
+    crate::sheet::print_setup(sheet, false, (HEADER_ROW, HEADER_ROW + 1))?;
     Ok(())
 }
 

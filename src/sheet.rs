@@ -24,6 +24,24 @@ pub const HEADER_ROW: u32 = 4;
 /// The font ND30 asks for; spreadsheet viewers substitute a metric twin when absent.
 const FONT: &str = "Times New Roman";
 
+/// How every sheet prints: A4, `landscape` or portrait, one page wide, rows `repeat`
+/// (first, last; 0-based) on top of every page, margins in the ND30 ranges (left 30 mm,
+/// right 15 mm, top and bottom 20 mm), centred across the page.
+///
+/// # Errors
+/// A row outside the sheet.
+pub fn print_setup(sheet: &mut Worksheet, landscape: bool, repeat: (u32, u32)) -> Result<(), XlsxError> {
+    sheet.set_paper_size(9);
+    if landscape {
+        sheet.set_landscape();
+    }
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(repeat.0, repeat.1)?;
+    sheet.set_margins(30.0 / 25.4, 15.0 / 25.4, 20.0 / 25.4, 20.0 / 25.4, 0.3, 0.3);
+    sheet.set_print_center_horizontally(true);
+    Ok(())
+}
+
 /// The two formats every workbook starts from: Times New Roman 12 pt, and the same boxed
 /// (thin borders, wrapped, vertically centred) for table cells.
 pub fn base_formats() -> (Format, Format) {
@@ -227,13 +245,7 @@ fn write_annex(
 
     // View and print: frozen header, A4 landscape, fit to width, header row repeated.
     sheet.set_freeze_panes(HEADER_ROW + 1, 0)?;
-    sheet.set_paper_size(9);
-    sheet.set_landscape();
-    sheet.set_print_fit_to_pages(1, 0);
-    sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
-    // Margins in inches: left 30 mm, right 15 mm, top/bottom 20 mm (ND30 ranges).
-    sheet.set_margins(30.0 / 25.4, 15.0 / 25.4, 20.0 / 25.4, 20.0 / 25.4, 0.3, 0.3);
-    sheet.set_print_center_horizontally(true);
+    print_setup(sheet, true, (HEADER_ROW, HEADER_ROW))?;
     Ok(())
 }
 
@@ -618,12 +630,7 @@ fn write_summary_sheet(
 
     // View, print.
     sheet.set_freeze_panes(layout.first_data_row, 2)?;
-    sheet.set_paper_size(9);
-    sheet.set_landscape();
-    sheet.set_print_fit_to_pages(1, 0);
-    sheet.set_repeat_rows(h, h + 2)?;
-    sheet.set_margins(30.0 / 25.4, 15.0 / 25.4, 20.0 / 25.4, 20.0 / 25.4, 0.3, 0.3);
-    sheet.set_print_center_horizontally(true);
+    print_setup(sheet, true, (h, h + 2))?;
     Ok(())
 }
 
@@ -711,12 +718,7 @@ fn write_task_sheet(sheet: &mut Worksheet, s: &Summary, f: &SummaryFormats) -> R
     }
     fit.apply(sheet)?;
     sheet.set_freeze_panes(4, 0)?;
-    sheet.set_paper_size(9);
-    sheet.set_landscape();
-    sheet.set_print_fit_to_pages(1, 0);
-    sheet.set_repeat_rows(3, 3)?;
-    sheet.set_margins(30.0 / 25.4, 15.0 / 25.4, 20.0 / 25.4, 20.0 / 25.4, 0.3, 0.3);
-    sheet.set_print_center_horizontally(true);
+    print_setup(sheet, true, (3, 3))?;
     Ok(())
 }
 
@@ -778,11 +780,7 @@ fn write_unit_sheet(
         }
     }
     fit.apply(sheet)?;
-    sheet.set_paper_size(9);
-    sheet.set_print_fit_to_pages(1, 0);
-    sheet.set_repeat_rows(2, 2)?;
-    sheet.set_margins(30.0 / 25.4, 15.0 / 25.4, 20.0 / 25.4, 20.0 / 25.4, 0.3, 0.3);
-    sheet.set_print_center_horizontally(true);
+    print_setup(sheet, false, (2, 2))?;
     Ok(())
 }
 
@@ -821,11 +819,7 @@ fn write_units_long(sheet: &mut Worksheet, s: &Summary, f: &SummaryFormats) -> R
     }
     fit.apply(sheet)?;
     sheet.set_freeze_panes(1, 2)?;
-    sheet.set_paper_size(9);
-    sheet.set_landscape();
-    sheet.set_print_fit_to_pages(1, 0);
-    sheet.set_repeat_rows(0, 0)?;
-    sheet.set_margins(30.0 / 25.4, 15.0 / 25.4, 20.0 / 25.4, 20.0 / 25.4, 0.3, 0.3);
+    print_setup(sheet, true, (0, 0))?;
     Ok(())
 }
 
@@ -880,10 +874,6 @@ fn write_submission_sheet(sheet: &mut Worksheet, s: &Summary, f: &SummaryFormats
     }
     fit.apply(sheet)?;
     sheet.set_freeze_panes(3, 0)?;
-    sheet.set_paper_size(9);
-    sheet.set_print_fit_to_pages(1, 0);
-    sheet.set_repeat_rows(2, 2)?;
-    sheet.set_margins(30.0 / 25.4, 15.0 / 25.4, 20.0 / 25.4, 20.0 / 25.4, 0.3, 0.3);
-    sheet.set_print_center_horizontally(true);
+    print_setup(sheet, false, (2, 2))?;
     Ok(())
 }
