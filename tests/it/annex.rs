@@ -683,3 +683,33 @@ fn a_word_wider_than_its_column_breaks_inside_the_column() {
     }
     assert!(pieces.len() >= 2, "the address is broken over lines: {pieces:?}");
 }
+
+#[test]
+fn group_rows_in_a_row_at_the_top_of_an_annex_and_long_numerals_in_portrait() {
+    // Two group rows first (typst 0.15 failed on two table headers in a row), and 36 groups
+    // in a portrait annex (`XXXVI` is wider than the STT column).
+    let mut v = minimal();
+    v["issuer"]["full_name"] = json!("Ủy ban nhân dân xã Kim Liên");
+    let mut rows = vec![json!({"group": "Nhiệm vụ chung"})];
+    for g in 0..36 {
+        rows.push(json!({"group": format!("Nhóm {}", g + 1)}));
+        rows.push(json!({"nhiem_vu": format!("Việc thứ {}", g + 1), "chu_tri": "Văn phòng", "thoi_gian": "Quý I"}));
+    }
+    v["annexes"] = json!([{"id": "nv", "title": "Nhiệm vụ", "orientation": "portrait", "rows": rows}]);
+    let r = render_json(&engine(), &v.to_string());
+    let start = annex_start(&r.ins, "Phụ lục");
+    let text = r.ins.text();
+    for want in ["I NHIỆM VỤ CHUNG", "II NHÓM 1", "1 Việc thứ 1", "\nXXXVII\nNHÓM 36\n", "Việc thứ 36"] {
+        assert!(text.contains(want), "{want:?} missing in:\n{text}");
+    }
+    let xxxvii = r.ins.runs.iter().find(|x| x.text == "XXXVII").expect("numeral");
+    let stt_rule =
+        r.ins.vrules.iter().filter(|v| v.page == xxxvii.page && v.x > 32.0).map(|v| v.x).fold(f64::MAX, f64::min);
+    assert!(
+        xxxvii.x >= 31.0 && xxxvii.x + xxxvii.width <= stt_rule,
+        "XXXVII from {:.1} to {:.1} mm, rule at {stt_rule:.1}",
+        xxxvii.x,
+        xxxvii.x + xxxvii.width
+    );
+    assert!(r.ins.pages.len() > start);
+}
