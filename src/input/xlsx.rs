@@ -341,6 +341,17 @@ fn read_form(path: &Path, config: &SummaryConfig) -> Result<UnitReport, (Option<
     let id_rows = 10 + lines.len() as u32 + 100;
     let id = match read_cells(&mut wb, IDENTITY_SHEET, id_rows, 4) {
         Ok(Some(id)) => id,
+        // The form's own sheet without the identity sheet: a unit's report that cannot be
+        // told apart from another unit's, refused (never skipped unseen).
+        Ok(None) if calamine::Reader::sheet_names(&wb).contains(&lay.sheet) => {
+            return fail(
+                None,
+                "",
+                format!(
+                    "biểu mẫu thiếu trang ẩn định danh \"{IDENTITY_SHEET}\" (bị xóa, hoặc số liệu đã chép sang tệp khác) nên không biết là báo cáo của đơn vị nào: nhập số liệu vào biểu do vanban form tạo rồi gửi lại"
+                ),
+            );
+        }
         Ok(None) => return fail(None, "", NOT_A_FORM.into()),
         Err(e) => return fail(None, "", e),
     };

@@ -49,9 +49,14 @@ fn cell(range: &calamine::Range<Data>, row: u32, col: u32) -> String {
 /// Copy a form as another program would save it, with rows of the form sheet skipped
 /// (`skip`, 0-based: deleted rows, those below move up) and identity cells replaced.
 fn resave(form: &Path, skip: &[u32], identity: &[((u32, u16), &str)], out: &Path) {
+    resave_sheets(form, &["Biểu 01", "vanban-dinh-danh"], skip, identity, out);
+}
+
+/// [`resave`] keeping only the sheets `sheets`.
+fn resave_sheets(form: &Path, sheets: &[&str], skip: &[u32], identity: &[((u32, u16), &str)], out: &Path) {
     let mut wb: Xlsx<_> = calamine::open_workbook(form).unwrap();
     let mut book = rust_xlsxwriter::Workbook::new();
-    for name in ["Biểu 01", "vanban-dinh-danh"] {
+    for &name in sheets {
         let range = wb.worksheet_range(name).unwrap();
         let sheet = book.add_worksheet();
         sheet.set_name(name).unwrap();
@@ -127,6 +132,8 @@ fn damaged_forms_fail_alone_with_their_cell() {
     // The identity edited to claim another unit, or with a line break and escape sequences.
     resave(&form, &[], &[((3, 1), "Phòng Tư pháp")], &q.join("h-other-unit.xlsx"));
     resave(&form, &[], &[((3, 1), "Phòng Nội vụ\nlỗi:\tgiả")], &q.join("i-control.xlsx"));
+    // The identity sheet deleted: whose report it is cannot be known; refused, not skipped.
+    resave_sheets(&form, &["Biểu 01"], &[], &[], &q.join("l-no-identity.xlsx"));
     // The identity of quý I in a form of quý II.
     let out = vanban(&["form", "bao-cao", "-o", "forms2", "--period", "quy-2-2022", "-q"], dir.path());
     assert!(out.status.success(), "{}", stderr(&out));
@@ -167,6 +174,7 @@ fn damaged_forms_fail_alone_with_their_cell() {
         ),
         format!("lỗi: {q}/j-other-period.xlsx: Biểu 01!A5: tiêu đề \""),
         format!("lỗi: {q}/k-fifo.xlsx: không phải tệp thông thường"),
+        format!("lỗi: {q}/l-no-identity.xlsx: biểu mẫu thiếu trang ẩn định danh \"vanban-dinh-danh\""),
     ] {
         assert!(err.contains(&needle), "missing {needle:?} in:\n{err}");
     }
