@@ -370,6 +370,16 @@ fn read_form(path: &Path, config: &SummaryConfig) -> Result<UnitReport, (Option<
     }
     let unit_name = get("đơn vị");
     let unit = Some(unit_name.clone()).filter(|u| !u.is_empty());
+    if get("biểu").is_empty() || get("phiên bản").is_empty() {
+        return fail(
+            unit,
+            "",
+            format!(
+                "trang định danh \"{IDENTITY_SHEET}\" không ghi mã biểu và phiên bản: không phải biểu mẫu do vanban form tạo, hoặc trang này đã bị sửa; gửi lại biểu mẫu \"{}\" cho đơn vị",
+                config.form_id
+            ),
+        );
+    }
     if get("biểu") != config.form_id || get("phiên bản") != form::FORM_VERSION.to_string() {
         return fail(
             unit,

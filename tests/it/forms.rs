@@ -134,6 +134,8 @@ fn damaged_forms_fail_alone_with_their_cell() {
     resave(&form, &[], &[((3, 1), "Phòng Nội vụ\nlỗi:\tgiả")], &q.join("i-control.xlsx"));
     // The identity sheet deleted: whose report it is cannot be known; refused, not skipped.
     resave_sheets(&form, &["Biểu 01"], &[], &[], &q.join("l-no-identity.xlsx"));
+    // The identity sheet's form id and version emptied.
+    resave(&form, &[], &[((0, 1), ""), ((1, 1), "")], &q.join("m-empty-id.xlsx"));
     // The identity of quý I in a form of quý II.
     let out = vanban(&["form", "bao-cao", "-o", "forms2", "--period", "quy-2-2022", "-q"], dir.path());
     assert!(out.status.success(), "{}", stderr(&out));
@@ -175,6 +177,7 @@ fn damaged_forms_fail_alone_with_their_cell() {
         format!("lỗi: {q}/j-other-period.xlsx: Biểu 01!A5: tiêu đề \""),
         format!("lỗi: {q}/k-fifo.xlsx: không phải tệp thông thường"),
         format!("lỗi: {q}/l-no-identity.xlsx: biểu mẫu thiếu trang ẩn định danh \"vanban-dinh-danh\""),
+        format!("lỗi: {q}/m-empty-id.xlsx: trang định danh \"vanban-dinh-danh\" không ghi mã biểu và phiên bản"),
     ] {
         assert!(err.contains(&needle), "missing {needle:?} in:\n{err}");
     }
