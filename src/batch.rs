@@ -261,11 +261,12 @@ impl Builder<'_> {
         typst::comemo::evict(1);
         let duration_ms = started.elapsed().as_millis() as u64;
         match result {
-            Ok(Written { paths, warnings, refused }) => {
+            Ok(Written { paths, mut warnings, refused }) => {
                 let outputs: Vec<String> = paths
                     .iter()
                     .map(|p| p.strip_prefix(&self.out).unwrap_or(p).to_string_lossy().replace('\\', "/"))
                     .collect();
+                warnings.extend(self.remove_stale(&key, &outputs));
                 let report = ItemReport {
                     input,
                     outputs: paths.iter().map(|p| p.display().to_string()).collect(),
@@ -297,6 +298,26 @@ impl Builder<'_> {
                 (report, key, None)
             }
         }
+    }
+
+    /// Remove what the last build of job `key` wrote and this one did not (an annex no
+    /// longer filed separately, an annex deleted): stale files never sit beside the new
+    /// ones. Only files the cache lists, inside the output folder (a plain relative path),
+    /// that are regular files; a warning names each.
+    fn remove_stale(&self, key: &str, outputs: &[String]) -> Vec<String> {
+        let Some(old) = self.cache.items.get(key) else { return Vec::new() };
+        let mut notes = Vec::new();
+        for o in old.outputs.iter().filter(|o| !outputs.contains(o)) {
+            let rel = Path::new(o);
+            if !rel.components().all(|c| matches!(c, std::path::Component::Normal(_))) {
+                continue;
+            }
+            let path = self.out.join(rel);
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) && std::fs::remove_file(&path).is_ok() {
+                notes.push(format!("{}: đã xóa, lần dựng trước tạo ra nhưng lần này không còn", path.display()));
+            }
+        }
+        notes
     }
 
     fn document(&self, input: &Path, rel: &Path, options: RenderOptions) -> Result<Written, ItemError> {

@@ -313,3 +313,37 @@ fn a_bad_configuration_is_listed_once() {
     assert_eq!(err.matches(pointer).count(), 2, "{err}");
     assert!(d.join("out/ke-hoach.pdf").exists(), "the plan is still built");
 }
+
+#[test]
+fn outputs_a_rebuild_no_longer_makes_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("in")).unwrap();
+    for f in ["ke-hoach.json", "ke-hoach.noi-dung.txt"] {
+        std::fs::copy(sample("ninh-giang-2022").join(f), d.join("in").join(f)).unwrap();
+    }
+    let first = vanban(&["build", "in", "-o", "out", "-q", "--annex-separately"], d);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert_eq!(
+        files(&d.join("out")),
+        [".vanban-build.json", "ke-hoach.pdf", "ke-hoach.phu-luc-1.pdf", "ke-hoach.xlsx"]
+    );
+    // The cache edited to claim a file outside the output folder: never touched.
+    std::fs::write(d.join("keep.txt"), "x").unwrap();
+    let cache = std::fs::read_to_string(d.join("out/.vanban-build.json")).unwrap();
+    std::fs::write(
+        d.join("out/.vanban-build.json"),
+        cache.replace("\"ke-hoach.xlsx\"", "\"ke-hoach.xlsx\", \"../keep.txt\""),
+    )
+    .unwrap();
+    // Without --annex-separately: the separate annex is removed, with a warning.
+    let second = vanban(&["build", "in", "-o", "out"], d);
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    assert_eq!(files(&d.join("out")), [".vanban-build.json", "ke-hoach.pdf", "ke-hoach.xlsx"]);
+    assert!(
+        stderr(&second).contains("ke-hoach.phu-luc-1.pdf: đã xóa, lần dựng trước tạo ra nhưng lần này không còn"),
+        "{}",
+        stderr(&second)
+    );
+    assert!(d.join("keep.txt").is_file());
+}
