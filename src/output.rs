@@ -25,7 +25,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     let fail = |e: std::io::Error| WriteError { path: path.to_path_buf(), reason: write_reason(&e) };
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(fail)?;
-    let mut tmp = tempfile::Builder::new().prefix(".vanban-").suffix(".tmp").tempfile_in(dir).map_err(fail)?;
+    let mut tmp = tempfile::Builder::new().prefix(&temp_prefix()).suffix(".tmp").tempfile_in(dir).map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
     #[cfg(unix)]
     {
@@ -52,7 +52,15 @@ pub fn write_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// Remove temporary files a killed run left behind (`.vanban-*.tmp`) under `dir`.
+/// The name prefix of this process's temporary files: `.vanban-<pid>-`, so that a run
+/// cleaning up never removes the file another run is writing.
+fn temp_prefix() -> String {
+    format!(".vanban-{}-", std::process::id())
+}
+
+/// Remove temporary files a killed run left behind (`.vanban-*.tmp`) under `dir`: those of a
+/// process no longer running (`/proc/<pid>`), or, where that cannot be known, older than an
+/// hour. Another run writing into the same folder keeps its files.
 pub fn remove_stale_temp_files(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.filter_map(Result::ok) {
@@ -60,9 +68,23 @@ pub fn remove_stale_temp_files(dir: &Path) {
         let name = entry.file_name().to_string_lossy().into_owned();
         if entry.file_type().is_ok_and(|t| t.is_dir()) {
             remove_stale_temp_files(&path);
-        } else if name.starts_with(".vanban-") && name.ends_with(".tmp") {
+        } else if name.starts_with(".vanban-") && name.ends_with(".tmp") && abandoned(&name, &entry) {
             let _ = std::fs::remove_file(path);
         }
+    }
+}
+
+/// Whether the temporary file `name` was left by a process that is gone.
+fn abandoned(name: &str, entry: &std::fs::DirEntry) -> bool {
+    let pid = name[".vanban-".len()..].split('-').next().and_then(|p| p.parse::<u32>().ok());
+    let proc = Path::new("/proc/self").exists();
+    match pid {
+        Some(pid) if pid == std::process::id() => false,
+        Some(pid) if proc => !Path::new(&format!("/proc/{pid}")).exists(),
+        _ => entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > std::time::Duration::from_secs(3600))),
     }
 }
 
@@ -79,7 +101,7 @@ pub fn prepare_dir(dir: &Path) -> Result<(), String> {
     if let Err(e) = std::fs::create_dir_all(dir) {
         return Err(format!("không tạo được thư mục {} ({})", dir.display(), reason(&e)));
     }
-    if let Err(e) = tempfile::Builder::new().prefix(".vanban-").suffix(".tmp").tempfile_in(dir) {
+    if let Err(e) = tempfile::Builder::new().prefix(&temp_prefix()).suffix(".tmp").tempfile_in(dir) {
         // The folder exists (it was just made): "not found" means files cannot be made there.
         let why = match e.kind() {
             std::io::ErrorKind::NotFound => "không tạo được tệp trong thư mục này".to_string(),

@@ -452,11 +452,15 @@ fn bad_destinations_and_options_get_clear_answers() {
     let out = vanban(&["render", "doc.json", "-o", "out", "-q", "--font-path", "phong.ttf"], d);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(stderr(&out), "cảnh báo: phong.ttf: không phải tệp phông chữ (TTF/OTF/TTC), bỏ qua\n");
-    // render removes what a killed run left behind, as build does.
-    std::fs::write(d.join("out/.vanban-abc123.tmp"), "nửa chừng").unwrap();
+    // render removes what a killed run left behind, as build does (a process that is gone:
+    // pid above Linux's largest), never the file of a run still writing (this test's pid).
+    std::fs::write(d.join("out/.vanban-4194305-abc123.tmp"), "nửa chừng").unwrap();
+    let live = d.join(format!("out/.vanban-{}-abc123.tmp", std::process::id()));
+    std::fs::write(&live, "đang ghi").unwrap();
     let out = vanban(&["render", "doc.json", "-o", "out", "-q"], d);
     assert_eq!(out.status.code(), Some(0));
-    assert!(!d.join("out/.vanban-abc123.tmp").exists());
+    assert!(!d.join("out/.vanban-4194305-abc123.tmp").exists());
+    assert!(live.exists(), "the temporary file of a running process was removed");
 }
 
 #[test]

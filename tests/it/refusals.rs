@@ -71,14 +71,14 @@ fn summary_and_form_remove_stale_temp_files() {
     copy_dir(&sample("ninh-giang-2022"), &d.join("in"));
     for o in ["o1", "o2"] {
         std::fs::create_dir_all(d.join(o)).unwrap();
-        std::fs::write(d.join(o).join(".vanban-killed.tmp"), "x").unwrap();
+        std::fs::write(d.join(o).join(".vanban-4194305-killed.tmp"), "x").unwrap();
     }
     let s = vanban(&["summary", "in/bao-cao/quy-1", "-o", "o1/t.xlsx", "-q"], d);
     assert_eq!(s.status.code(), Some(0), "{}", stderr(&s));
     let f = vanban(&["form", "in/bao-cao", "--period", "quy-1-2022", "-o", "o2", "-q"], d);
     assert_eq!(f.status.code(), Some(0), "{}", stderr(&f));
-    assert!(!d.join("o1/.vanban-killed.tmp").exists());
-    assert!(!d.join("o2/.vanban-killed.tmp").exists());
+    assert!(!d.join("o1/.vanban-4194305-killed.tmp").exists());
+    assert!(!d.join("o2/.vanban-4194305-killed.tmp").exists());
 }
 
 #[test]
