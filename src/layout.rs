@@ -310,7 +310,12 @@ impl Engine {
             let mut cut = None;
             for (i, a) in input.annexes.iter().enumerate().skip(next) {
                 let start = if i == next { from } else { 0 };
-                let end = a.rows.len().min(start.saturating_add(size));
+                let mut end = a.rows.len().min(start.saturating_add(size));
+                // Never cut after a group row: the template keeps a run of group rows'
+                // last ones with the task after them, which this run must see.
+                while end < a.rows.len() && matches!(a.rows[end - 1], crate::annex::Row::Group { .. }) {
+                    end += 1;
+                }
                 annexes.push(a.part(start..end, start > 0));
                 if end < a.rows.len() {
                     cut = Some((i, start));

@@ -713,3 +713,26 @@ fn group_rows_in_a_row_at_the_top_of_an_annex_and_long_numerals_in_portrait() {
     );
     assert!(r.ins.pages.len() > start);
 }
+
+#[test]
+fn a_long_run_of_group_rows_keeps_the_header_on_every_page() {
+    use vanban::view::LayoutInput;
+    let mut v = minimal();
+    v["issuer"]["full_name"] = json!("Ủy ban nhân dân xã Kim Liên");
+    let mut rows: Vec<_> = (0..150).map(|g| json!({"group": format!("Nhóm {}", g + 1)})).collect();
+    rows.push(json!({"nhiem_vu": "Việc cuối", "chu_tri": "Văn phòng", "thoi_gian": "Quý I"}));
+    v["annexes"] = json!([{"id": "nv", "title": "Nhiệm vụ", "rows": rows}]);
+    let engine = engine();
+    let doc = vanban::data::parse(std::path::Path::new("test.json"), &v.to_string()).unwrap();
+    let input = LayoutInput::new(&doc, engine.family());
+    let (whole, _) = engine.layout_in_runs(&input, usize::MAX).unwrap();
+    let (runs, _) = engine.layout_in_runs(&input, 40).unwrap();
+    let (a, b) = (Inspection::new(&whole), Inspection::new(&runs));
+    assert_eq!(a.text(), b.text());
+    let start = annex_start(&a, "Phụ lục");
+    assert!(a.pages.len() - start >= 4, "{} annex pages", a.pages.len() - start);
+    for p in start..a.pages.len() {
+        assert!(a.runs.iter().any(|x| x.page == p && x.text == "STT" && x.bold), "page {}: no header row", p + 1);
+    }
+    assert!(a.text().contains("NHÓM 150") && a.text().contains("Việc cuối"), "{}", a.text());
+}
