@@ -105,14 +105,6 @@ fn set_cell(xml: &str, name: &str, value: &str) -> Option<String> {
 /// A day's spreadsheet serial (days since 1899-12-30).
 fn serial(date: &str) -> Option<i64> {
     let d = vanban::date::DateParts::parse_day(date)?;
-    let (y, m) = if d.month <= 2 {
-        (i64::from(d.year) - 1, i64::from(d.month) + 9)
-    } else {
-        (i64::from(d.year), i64::from(d.month) - 3)
-    };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + (153 * m + 2) / 5 + i64::from(d.day) - 1;
     // Days since 1970-01-01, then since 1899-12-30.
-    Some(era * 146_097 + doe - 719_468 + 25_569)
+    Some(vanban::date::days_from_civil(d) + 25_569)
 }

@@ -104,9 +104,36 @@ pub fn civil_from_days(z: i64) -> (i64, u8, u8) {
     (y, m, d)
 }
 
+/// (year, month, day) to days since 1970-01-01, proleptic Gregorian: the inverse of
+/// [`civil_from_days`].
+pub fn days_from_civil(d: DateParts) -> i64 {
+    let (y, m) = if d.month <= 2 {
+        (i64::from(d.year) - 1, i64::from(d.month) + 9)
+    } else {
+        (i64::from(d.year), i64::from(d.month) - 3)
+    };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + (153 * m + 2) / 5 + i64::from(d.day) - 1;
+    era * 146_097 + doe - 719_468
+}
+
 #[cfg(test)]
 mod tests {
     use super::DateParts;
+
+    #[test]
+    fn days_from_civil_inverts_civil_from_days() {
+        for z in [-719_468, -1, 0, 1, 11_016, 19_358, 20_000, 2_932_896] {
+            let (year, month, day) = super::civil_from_days(z);
+            let d = DateParts { year: year as i32, month, day };
+            assert_eq!(super::days_from_civil(d), z, "{d:?}");
+        }
+        assert_eq!(super::days_from_civil(DateParts { year: 1970, month: 1, day: 1 }), 0);
+        assert_eq!(super::days_from_civil(DateParts { year: 2024, month: 3, day: 1 }), 19_783);
+        // A spreadsheet serial is days since 1899-12-30 (25,569 before 1970-01-01).
+        assert_eq!(super::days_from_civil(DateParts { year: 2022, month: 4, day: 5 }) + 25_569, 44_656);
+    }
 
     #[test]
     fn serials_and_written_days() {

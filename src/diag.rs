@@ -90,6 +90,26 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
+/// Excel's letters of a 0-based column (`A`, `B`, … `Z`, `AA`).
+pub fn col_name(col: impl Into<u32>) -> String {
+    let mut c = col.into();
+    let mut letters = Vec::new();
+    loop {
+        letters.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
+/// Excel's name of a cell (`C12`) from its 0-based row and column.
+pub fn cell_name(row: u32, col: impl Into<u32>) -> String {
+    format!("{}{}", col_name(col), u64::from(row) + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

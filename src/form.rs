@@ -13,7 +13,7 @@ use rust_xlsxwriter::{DataValidation, DataValidationRule, DocProperties, Format,
 
 use crate::annex::Row;
 use crate::period::Period;
-use crate::sheet::{STATUSES, SheetError, col_name};
+use crate::sheet::{STATUSES, SheetError};
 use crate::summary::SummaryConfig;
 use crate::textfit::{RowHeights, Style};
 
@@ -171,10 +171,7 @@ pub fn structure_hash(lines: &[String]) -> String {
     format!("{:016x}{:016x}", v.h1, v.h2)
 }
 
-/// `E12` from 0-based row and column.
-pub fn cell_name(row: u32, col: u16) -> String {
-    format!("{}{}", col_name(col), row + 1)
-}
+pub use crate::diag::cell_name;
 
 /// A unit's id: an ASCII slug of its name (`ubnd-xa-hong-duc`).
 pub fn slug(name: &str) -> String {

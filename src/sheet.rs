@@ -257,19 +257,7 @@ use crate::summary::{Indicator, Summary};
 /// Above this many units, their raw figures go on one sheet instead of one sheet each.
 pub const MAX_UNIT_SHEETS: usize = 200;
 
-/// Excel column letters (`A`, `B`, … `AA`).
-pub fn col_name(mut col: u16) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (col % 26) as u8);
-        if col < 26 {
-            break;
-        }
-        col = col / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
-}
+pub use crate::diag::col_name;
 
 /// A number as rust_xlsxwriter wants a formula's cached result.
 fn result_text(v: f64) -> String {

@@ -214,19 +214,7 @@ impl Submission {
 
 /// Whole days from `a` to `b`.
 fn days_between(a: DateParts, b: DateParts) -> i64 {
-    // Days since a fixed epoch (civil calendar), enough for a difference.
-    let n = |d: DateParts| {
-        let (y, m) = if d.month <= 2 {
-            (i64::from(d.year) - 1, i64::from(d.month) + 9)
-        } else {
-            (i64::from(d.year), i64::from(d.month) - 3)
-        };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let doy = (153 * m + 2) / 5 + i64::from(d.day) - 1;
-        era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy
-    };
-    n(b) - n(a)
+    crate::date::days_from_civil(b) - crate::date::days_from_civil(a)
 }
 
 /// A group with its units and subtotal.

@@ -72,20 +72,7 @@ pub struct RowsRequest<'a> {
     pub default_sheet: &'a str,
 }
 
-/// Excel's name of a cell (`C12`) from 0-based row and column.
-pub fn cell_name(row: u32, col: u32) -> String {
-    let mut c = col;
-    let mut letters = Vec::new();
-    loop {
-        letters.push(b'A' + (c % 26) as u8);
-        if c < 26 {
-            break;
-        }
-        c = c / 26 - 1;
-    }
-    letters.reverse();
-    format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
-}
+pub use crate::diag::cell_name;
 
 /// Read the rows of an annex from a workbook file (read whole, bounded, before parsing).
 ///
@@ -428,9 +415,9 @@ mod tests {
 
     #[test]
     fn cell_names_and_dates() {
-        assert_eq!(cell_name(0, 0), "A1");
-        assert_eq!(cell_name(11, 2), "C12");
-        assert_eq!(cell_name(0, 27), "AB1");
+        assert_eq!(cell_name(0, 0u32), "A1");
+        assert_eq!(cell_name(11, 2u32), "C12");
+        assert_eq!(cell_name(0, 27u32), "AB1");
         assert_eq!(date_text(44_648.0), "28/03/2022");
         assert_eq!(date_text(1.0), "01/01/1900");
         assert_eq!(date_text(25_569.5), "01/01/1970 12:00");

@@ -363,7 +363,7 @@ fn read_form(path: &Path, config: &SummaryConfig) -> Result<UnitReport, (Option<
         if v.chars().any(|c| c.is_control()) {
             return fail(
                 None,
-                &format!("{IDENTITY_SHEET}!{}", form::cell_name(r, 1)),
+                &format!("{IDENTITY_SHEET}!{}", form::cell_name(r, 1u16)),
                 format!("{key} \"{}\" có ký tự điều khiển; dùng biểu mẫu được gửi", printable(&v)),
             );
         }
