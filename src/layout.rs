@@ -329,11 +329,15 @@ impl Engine {
             // Page numbers go on only within a continued annex; a new annex starts at 1.
             let offset = if from > 0 { page_offset } else { 0 };
             let run = if first {
-                let mut run = input.clone();
-                run.annexes = annexes;
-                run
+                input.with_annexes(annexes)
             } else {
-                input.later_run(annexes, offset)
+                // The annex pages alone, page numbers from `offset + 1`.
+                LayoutInput {
+                    annex_only: true,
+                    annex_signature_line: None,
+                    page_offset: offset,
+                    ..input.with_annexes(annexes)
+                }
             };
             let (doc, more) = self.compile(&run)?;
             drop(run);

@@ -459,7 +459,8 @@ pub fn figures_annex(summary: &Summary) -> Value {
     let want: Vec<f64> =
         labels.iter().zip(&need).map(|(l, &n)| (longest_word(l).min(14.0) * 2.0 + INSETS - n).max(0.0)).collect();
     let room = TEXT_WIDTH - stt - don_vi - ghi_chu - need.iter().sum::<f64>();
-    let share = (room / want.iter().sum::<f64>()).clamp(0.0, 1.0);
+    let wanted: f64 = want.iter().sum();
+    let share = if wanted > 0.0 { (room / wanted).clamp(0.0, 1.0) } else { 1.0 };
     let mut widths: Vec<f64> = need.iter().zip(&want).map(|(n, w)| n + w * share).collect();
     let header_lines = |label: &str, w: f64| (chars(label) * 2.0 / (w - INSETS)).ceil();
     let mut left = TEXT_WIDTH - stt - don_vi - ghi_chu - widths.iter().sum::<f64>();

@@ -158,6 +158,11 @@ impl AnnexInput {
 impl LayoutInput {
     /// Compose the layout input of a document; `font` is the family the engine chose.
     pub fn new(doc: &Document, font: &str) -> Self {
+        Self::with(doc, font, (0..doc.annexes.len()).map(|i| AnnexInput::new(doc, i)).collect())
+    }
+
+    /// The layout input of `doc` with the annexes `annexes` (composed once, by the caller).
+    fn with(doc: &Document, font: &str, annexes: Vec<AnnexInput>) -> Self {
         let h = &doc.header;
         Self {
             font: vec![font.to_string()],
@@ -178,41 +183,40 @@ impl LayoutInput {
             signer_lines: h.signer.title_lines(),
             signer_name: h.signer.name.clone(),
             family: FamilyView::new(h, &doc.family),
-            annexes: (0..doc.annexes.len()).map(|i| AnnexInput::new(doc, i)).collect(),
+            annexes,
             annex_only: false,
             annex_signature_line: None,
             page_offset: 0,
         }
     }
 
-    /// Only the annexes `annexes`, from a later run of [`crate::layout::Engine::layout`]:
-    /// the annex pages alone, page numbers from `page_offset + 1`.
-    pub fn later_run(&self, annexes: Vec<AnnexInput>, page_offset: u64) -> Self {
+    /// This input with the annexes `annexes` instead of its own (one run of
+    /// [`crate::layout::Engine::layout_in_runs`]), without copying its own.
+    pub fn with_annexes(&self, annexes: Vec<AnnexInput>) -> Self {
         Self {
             font: self.font.clone(),
             today: self.today,
             meta_title: self.meta_title.clone(),
             meta_author: self.meta_author.clone(),
-            issuer_parent: Vec::new(),
-            issuer_name: Vec::new(),
-            so: String::new(),
-            date_line: String::new(),
-            trich_yeu: Vec::new(),
-            noi_nhan: Vec::new(),
-            signer_lines: Vec::new(),
-            signer_name: String::new(),
+            issuer_parent: self.issuer_parent.clone(),
+            issuer_name: self.issuer_name.clone(),
+            so: self.so.clone(),
+            date_line: self.date_line.clone(),
+            trich_yeu: self.trich_yeu.clone(),
+            noi_nhan: self.noi_nhan.clone(),
+            signer_lines: self.signer_lines.clone(),
+            signer_name: self.signer_name.clone(),
             family: self.family.clone(),
             annexes,
-            annex_only: true,
-            annex_signature_line: None,
-            page_offset,
+            annex_only: self.annex_only,
+            annex_signature_line: self.annex_signature_line.clone(),
+            page_offset: self.page_offset,
         }
     }
 
     /// The layout input of annex `index` filed as its own PDF.
     pub fn standalone_annex(doc: &Document, font: &str, index: usize) -> Self {
-        let mut input = Self::new(doc, font);
-        input.annexes = vec![AnnexInput::new(doc, index)];
+        let mut input = Self::with(doc, font, vec![AnnexInput::new(doc, index)]);
         input.annex_only = true;
         input.annex_signature_line = Some(doc.header.annex_signature_line());
         input.meta_title = format!("{} - {}", input.annexes[0].label, input.meta_title);
